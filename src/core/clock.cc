@@ -40,7 +40,7 @@ std::optional<TimePoint> FromFields(int y, int mo, int d, int h, int mi, int s, 
 
 std::string FormatIso8601(TimePoint t) {
   std::tm tm = ToTm(t);
-  char buf[32];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
@@ -50,7 +50,7 @@ std::string FormatIso8601Millis(TimePoint t) {
   std::tm tm = ToTm(t);
   int ms = static_cast<int>(ToEpochMillis(t) % 1000);
   if (ms < 0) ms += 1000;
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;

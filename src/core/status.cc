@@ -18,6 +18,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kIncompleteSignature: return "IncompleteSignature";
     case ErrorCode::kSignatureExpired: return "SignatureExpired";
     case ErrorCode::kMalformedRequest: return "MalformedRequest";
+    case ErrorCode::kPayloadTooLarge: return "PayloadTooLarge";
     case ErrorCode::kUnknownOperation: return "UnknownOperation";
     case ErrorCode::kInternal: return "Internal";
   }

@@ -28,7 +28,8 @@ enum class ErrorCode {
   kMissingAuth,         // no credentials at all
   kIncompleteSignature, // an Authorization header or presigned query that cannot be parsed
   kSignatureExpired,    // X-Amz-Date outside the allowed skew (protocols map it like InvalidSignature)
-  kMalformedRequest,    // cannot be parsed at all (bad JSON, body too large)
+  kMalformedRequest,    // cannot be parsed at all (bad JSON, bad HTTP)
+  kPayloadTooLarge,     // the body is over the size limit (413)
   kUnknownOperation,    // no such operation for the protocol
   kInternal,            // a fault on our side (500)
 };

@@ -1,0 +1,66 @@
+# amiplace — the two commands a new user needs:
+#   make run    installs what is missing, builds, and serves on http://127.0.0.1:8080
+#   make test   installs what is missing, builds, and runs every test suite
+# `make build` leaves the one binary at build/amiplace.
+
+SHELL := /bin/bash
+BUILD_DIR ?= build
+DATA_DIR ?= ./amiplace-data
+LISTEN ?= 127.0.0.1:8080
+JOBS ?= $(shell nproc)
+
+DEB_PACKAGES := cmake ninja-build ccache g++ pkg-config \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
+  libsqlite3-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev \
+  nodejs npm sqlite3 openssl wrk
+
+.PHONY: all deps deb-deps npm-deps build run test unit-test conformance-test bench clean format
+
+all: build
+
+deps: deb-deps npm-deps
+
+# Installs the Debian packages that are not installed yet (needs root, as on the project's machines).
+deb-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v aws >/dev/null || (echo "Installing the AWS CLI (Debian package)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli)
+
+# Pinned npm packages for the conformance tests (exact versions in tests/conformance/package-lock.json).
+npm-deps: tests/conformance/node_modules/.installed
+
+tests/conformance/node_modules/.installed: tests/conformance/package.json tests/conformance/package-lock.json
+	cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deb-deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/amiplace serve --data $(DATA_DIR) --listen $(LISTEN)
+
+unit-test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+conformance-test: build npm-deps
+	cd tests/conformance && AMIPLACE_BIN=$(abspath $(BUILD_DIR))/amiplace node --test --test-concurrency=1 --test-reporter=spec tests/
+
+test: unit-test conformance-test
+
+bench: build
+	bench/run.sh
+
+format:
+	find src bench examples -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

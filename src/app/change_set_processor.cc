@@ -1,0 +1,49 @@
+#include "app/change_set_processor.h"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/changeset/engine.h"
+
+namespace amiplace {
+
+FinishedChangeSet ChangeSetProcessor::Process(ChangeSet cs) {
+  FinishedChangeSet out;
+  const TimePoint now = clock_.Now();
+  auto fault = [&](const std::string& why) {
+    spdlog::error("change set {} failed with a server fault: {}", cs.id, why);
+    cs.status = ChangeSetStatus::kFailed;
+    cs.failure_code = FailureCode::kServerFault;
+    cs.failure_description = "An internal error occurred while processing the change set; retry it";
+    cs.end_time = now;
+    out.change_set = std::move(cs);
+    out.changed_entities.clear();
+    return out;
+  };
+  try {
+    auto owner = store_.GetAccount(cs.owner_account_id);
+    if (!owner.ok()) return fault(owner.status().ToString());
+    if (!owner.value()) return fault("owner account is missing");
+    Status load_error;
+    EntityLoader load = [&](std::string_view id) -> std::optional<Entity> {
+      auto e = store_.GetEntity(id);
+      if (!e.ok()) {
+        load_error = e.status();
+        return std::nullopt;
+      }
+      return std::move(e).value();
+    };
+    ProcessOutcome outcome = ProcessChangeSet(cs, registry_, **owner, now, load);
+    if (!load_error.ok()) return fault(load_error.ToString());
+    cs.status = outcome.status;
+    cs.failure_code = outcome.failure_code;
+    cs.failure_description = outcome.failure_description;
+    cs.end_time = now;
+    out.change_set = std::move(cs);
+    out.changed_entities = std::move(outcome.changed_entities);
+    return out;
+  } catch (const std::exception& e) {
+    return fault(e.what());
+  }
+}
+
+}  // namespace amiplace

@@ -1,0 +1,26 @@
+// Processes claimed change sets: loads the owner and the entities, runs the domain engine, and
+// turns handler faults into SERVER_FAULT. Persisting the outcome is the caller's (the worker
+// writes a batch of outcomes in one transaction). Thread-safe.
+#pragma once
+
+#include "app/ports.h"
+#include "core/clock.h"
+#include "domain/changeset/change_type.h"
+
+namespace amiplace {
+
+class ChangeSetProcessor {
+ public:
+  ChangeSetProcessor(Store& store, const Clock& clock, const ChangeTypeRegistry& registry)
+      : store_(store), clock_(clock), registry_(registry) {}
+
+  // Computes the final state of `cs` (which must be APPLYING).
+  FinishedChangeSet Process(ChangeSet cs);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  const ChangeTypeRegistry& registry_;
+};
+
+}  // namespace amiplace

@@ -1,0 +1,75 @@
+#include "cli/commands.h"
+
+#include <boost/json.hpp>
+#include <iostream>
+#include <memory>
+
+#include "cli/client.h"
+
+namespace amiplace::cli {
+
+namespace {
+
+struct Common {
+  std::string endpoint;
+  std::string region;
+};
+
+void AddCommon(CLI::App* cmd, Common& c) {
+  cmd->add_option("--endpoint-url", c.endpoint, "Server URL (default $AMIPLACE_ENDPOINT_URL or http://127.0.0.1:8080)");
+  cmd->add_option("--region", c.region, "Signing region (default $AWS_REGION or us-east-1)");
+}
+
+int Run(const Common& c, std::string_view method, std::string_view path, const boost::json::object* body) {
+  ClientConfig config = ConfigFromEnvironment(c.endpoint, c.region);
+  if (config.credentials.access_key_id.empty() || config.credentials.secret_access_key.empty()) {
+    std::cerr << "MissingCredentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n";
+    return 1;
+  }
+  Client client(config);
+  RemoteError err;
+  auto result = client.Call(method, path, body ? boost::json::serialize(*body) : "", "amiplace", &err);
+  if (!result.ok()) {
+    if (!err.code.empty()) {
+      std::cerr << err.code << ": " << err.message << "\n";
+    } else {
+      std::cerr << "RequestFailed: " << result.status().message() << "\n";
+    }
+    return 1;
+  }
+  std::cout << boost::json::serialize(*result) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> RegisterClientCommands(CLI::App& app) {
+  auto common = std::make_shared<Common>();
+  auto chosen = std::make_shared<std::function<int()>>();
+
+  CLI::App* admin = app.add_subcommand("admin", "Operator commands");
+  admin->require_subcommand(1);
+
+  auto type = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>();
+  CLI::App* create = admin->add_subcommand("create-account", "Create a SELLER or BUYER account");
+  create->add_option("--type", *type, "SELLER or BUYER")->required()->check(CLI::IsMember({"SELLER", "BUYER"}));
+  create->add_option("--name", *name, "The account's display name")->required();
+  AddCommon(create, *common);
+  create->callback([=] {
+    *chosen = [=] {
+      boost::json::object body{{"Type", *type}, {"Name", *name}};
+      return Run(*common, "POST", "/amiplace/v1/accounts", &body);
+    };
+  });
+
+  CLI::App* list = admin->add_subcommand("list-accounts", "List the marketplace's accounts");
+  AddCommon(list, *common);
+  list->callback([=] {
+    *chosen = [=] { return Run(*common, "GET", "/amiplace/v1/accounts", nullptr); };
+  });
+
+  return [chosen] { return *chosen ? (*chosen)() : -1; };
+}
+
+}  // namespace amiplace::cli

@@ -1,0 +1,81 @@
+// The extension point of the change-set engine: one ChangeTypeHandler per (entity type, change
+// type), registered in one table (domain/catalog/change_types.cc). A handler validates a change's
+// details synchronously (StartChangeSet answers 422 when that fails), applies it to a working
+// copy of its entity (returning AWS-style error codes, which fail the change set with
+// CLIENT_ERROR), and describes it in a line for people. Handlers are stateless and thread-safe.
+#pragma once
+
+#include <boost/json.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/account.h"
+#include "domain/catalog/entity.h"
+#include "domain/changeset/change_set.h"
+
+namespace amiplace {
+
+// What a handler may see and do while applying one change.
+class ApplyContext {
+ public:
+  virtual ~ApplyContext() = default;
+  virtual const Account& owner() const = 0;
+  virtual TimePoint now() const = 0;
+  // An entity of the change set's working set (loaded on demand); nullptr if it does not exist.
+  virtual Entity* FindEntity(std::string_view id) = 0;
+  // Adds a newly created entity to the working set and returns it.
+  virtual Entity& AddEntity(Entity entity) = 0;
+};
+
+class ChangeTypeHandler {
+ public:
+  virtual ~ChangeTypeHandler() = default;
+  virtual std::string_view entity_type() const = 0;
+  virtual std::string_view change_type() const = 0;
+  // Create* changes have no Entity.Identifier and produce a new entity.
+  virtual bool creates_entity() const { return false; }
+
+  // Synchronous checks of the details document: shape, types, lengths. The message names the
+  // field, e.g. "ChangeSet[0].DetailsDocument.ProductTitle: must be at most 72 characters".
+  // `field` is the prefix to use for that name.
+  virtual Status Validate(const boost::json::value& details, std::string_view field) const = 0;
+
+  // IDs of other existing entities the change refers to (e.g. CreateOffer's ProductId), which
+  // StartChangeSet checks exist and belong to the caller. `$Name.Entity.Identifier` values are
+  // not included.
+  virtual std::vector<std::string> ReferencedEntityIds(const boost::json::value& /*details*/) const {
+    return {};
+  }
+
+  // Applies the change to `target` (nullptr for Create*). Returns the errors that fail it;
+  // empty means it applied. For Create*, returns the new entity's ID through `created_id`.
+  virtual std::vector<ErrorDetail> Apply(ApplyContext& ctx, Entity* target,
+                                         const boost::json::value& details,
+                                         std::string* created_id) const = 0;
+
+  // One line for people ("Update product information: ProductTitle, LogoUrl").
+  virtual std::string Describe(const boost::json::value& details) const = 0;
+};
+
+class ChangeTypeRegistry {
+ public:
+  void Register(std::unique_ptr<ChangeTypeHandler> handler);
+  const ChangeTypeHandler* Find(std::string_view entity_type, std::string_view change_type) const;
+  // All change types registered for an entity type, for error messages.
+  std::vector<std::string> ChangeTypesFor(std::string_view entity_type) const;
+  bool KnowsEntityType(std::string_view entity_type) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<ChangeTypeHandler>, std::less<>>
+      handlers_;
+};
+
+// The registry with every change type amiplace supports.
+const ChangeTypeRegistry& BuiltinChangeTypes();
+
+}  // namespace amiplace

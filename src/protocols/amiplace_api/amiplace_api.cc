@@ -1,0 +1,54 @@
+#include "protocols/amiplace_api/amiplace_api.h"
+
+#include "core/json_util.h"
+
+namespace amiplace::protocols {
+
+namespace bj = boost::json;
+
+Result<bj::object> AmiplaceApi::Handle(const http::Request& req, const Caller& caller) {
+  std::string_view path = req.Path();
+  if (path == "/amiplace/v1/accounts") {
+    if (req.method == "POST") {
+      AMIPLACE_ASSIGN_OR_RETURN(bj::value body, json::Parse(req.body.empty() ? "{}" : req.body));
+      if (!body.is_object()) return ValidationError("The request body must be a JSON object");
+      const auto& o = body.get_object();
+      for (const auto& kv : o) {
+        if (kv.key() != "Type" && kv.key() != "Name") {
+          return ValidationError(fmt::format("{}: unknown field; allowed fields: Type, Name",
+                                             std::string_view(kv.key())));
+        }
+      }
+      auto type = json::GetString(o, "Type");
+      auto name = json::GetString(o, "Name");
+      if (!type) return ValidationError("Type: is required and must be a string (SELLER or BUYER)");
+      if (!name) return ValidationError("Name: is required and must be a string");
+      AMIPLACE_ASSIGN_OR_RETURN(NewAccount n, accounts_.CreateAccount(caller, *type, *name, clock_.Now()));
+      return bj::object{{"AccountId", n.account.account_id},
+                        {"AccessKeyId", n.credential.access_key_id},
+                        {"SecretAccessKey", n.credential.secret_access_key},
+                        {"Type", AccountTypeName(n.account.type)},
+                        {"Name", n.account.name}};
+    }
+    if (req.method == "GET") {
+      AMIPLACE_ASSIGN_OR_RETURN(auto accounts, accounts_.ListAccounts(caller));
+      bj::array list;
+      for (const auto& a : accounts) {
+        list.push_back({{"AccountId", a.account_id},
+                        {"Type", AccountTypeName(a.type)},
+                        {"Name", a.name},
+                        {"CreatedAt", FormatIso8601(a.created_at)}});
+      }
+      return bj::object{{"Accounts", std::move(list)}};
+    }
+  }
+  if (path == "/amiplace/v1/whoami" && req.method == "GET") {
+    return bj::object{{"AccountId", caller.account.account_id},
+                      {"Type", AccountTypeName(caller.account.type)},
+                      {"Name", caller.account.name}};
+  }
+  return Status(ErrorCode::kUnknownOperation,
+                fmt::format("{} {} is not an amiplace API operation", req.method, path));
+}
+
+}  // namespace amiplace::protocols

@@ -1,0 +1,101 @@
+#include "protocols/router.h"
+
+#include "core/ids.h"
+#include "protocols/errors.h"
+
+namespace amiplace::protocols {
+
+namespace bj = boost::json;
+
+class Router::Resolver final : public sigv4::CredentialResolver {
+ public:
+  explicit Resolver(AccountService& accounts) : accounts_(accounts) {}
+  std::optional<sigv4::Secret> Lookup(std::string_view access_key_id) const override {
+    auto r = accounts_.Resolve(access_key_id);
+    if (!r.ok() || !r.value()) return std::nullopt;
+    return sigv4::Secret{r.value()->secret_access_key, "", r.value()->account.account_id};
+  }
+
+ private:
+  AccountService& accounts_;
+};
+
+Router::Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
+               const Clock& real_clock)
+    : accounts_(accounts),
+      catalog_(catalog),
+      amiplace_(amiplace),
+      real_clock_(real_clock),
+      resolver_(std::make_unique<Resolver>(accounts)) {}
+
+bool Router::IsBlocking(const http::Request& req) const {
+  return req.method != "GET" && req.method != "HEAD";
+}
+
+Result<Caller> Router::Authenticate(const http::Request& req, std::string_view expected_service) {
+  const std::string_view services[] = {expected_service};
+  sigv4::RequestView view{req.method, req.target, &req.headers, req.body};
+  AMIPLACE_ASSIGN_OR_RETURN(sigv4::Verified v,
+                            sigv4::Verify(view, *resolver_, real_clock_.Now(), services));
+  AMIPLACE_ASSIGN_OR_RETURN(auto resolved, accounts_.Resolve(v.access_key_id));
+  if (!resolved) {
+    return Status(ErrorCode::kUnrecognizedClient, "The security token included in the request is invalid.");
+  }
+  Caller caller;
+  caller.account = resolved->account;
+  caller.access_key_id = v.access_key_id;
+  caller.region = v.region;
+  return caller;
+}
+
+http::Response Router::Handle(http::Request& req) {
+  const std::string request_id = ids::NewRequestId();
+  std::string_view path = req.Path();
+
+  if (path == "/healthz" && (req.method == "GET" || req.method == "HEAD")) {
+    return http::TextResponse(200, "ok\n");
+  }
+
+  auto reply = [&](Result<bj::object> result, WireProtocol protocol) {
+    if (!result.ok()) return ErrorResponse(result.status(), protocol, request_id);
+    http::Response r = http::JsonResponse(200, bj::serialize(*result));
+    r.Set("x-amzn-RequestId", request_id);
+    return r;
+  };
+
+  if (AmiplaceApi::Matches(path)) {
+    auto caller = Authenticate(req, "amiplace");
+    if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kRestJson, request_id);
+    return reply(amiplace_.Handle(req, *caller), WireProtocol::kRestJson);
+  }
+
+  if (const auto* op = catalog_.Match(req)) {
+    auto caller = Authenticate(req, "aws-marketplace");
+    if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kRestJson, request_id);
+    return reply(catalog_.Handle(*op, req, *caller), WireProtocol::kRestJson);
+  }
+
+  if (!req.HeaderValue("X-Amz-Target").empty()) {
+    return ErrorResponse(Status(ErrorCode::kUnknownOperation,
+                                fmt::format("Operation {} is not supported by amiplace",
+                                            req.HeaderValue("X-Amz-Target"))),
+                         WireProtocol::kAwsJson, request_id);
+  }
+  return ErrorResponse(Status(ErrorCode::kUnknownOperation,
+                              fmt::format("No operation matches {} {}", req.method, path)),
+                       WireProtocol::kRestJson, request_id);
+}
+
+http::Response Router::Refuse(const http::Request& req, int status, std::string message) {
+  const std::string request_id = ids::NewRequestId();
+  WireProtocol protocol =
+      req.HeaderValue("X-Amz-Target").empty() ? WireProtocol::kRestJson : WireProtocol::kAwsJson;
+  ErrorCode code = status >= 500   ? ErrorCode::kInternal
+                   : status == 413 ? ErrorCode::kPayloadTooLarge
+                                   : ErrorCode::kMalformedRequest;
+  http::Response r = ErrorResponse(Status(code, message), protocol, request_id);
+  r.status = status;
+  return r;
+}
+
+}  // namespace amiplace::protocols

@@ -1,0 +1,36 @@
+// The single listener's dispatcher: decides the protocol of each request (health check,
+// amiplace API by path, Catalog rest-json by method and path; awsJson by X-Amz-Target and EC2
+// by form Action come with later issues), authenticates it with SigV4, calls the protocol's
+// handler, and maps errors through protocols/errors.h. Thread-safe.
+#pragma once
+
+#include "app/account_service.h"
+#include "core/clock.h"
+#include "protocols/amiplace_api/amiplace_api.h"
+#include "protocols/catalog/catalog_api.h"
+#include "protocols/http/server.h"
+#include "protocols/sigv4/sigv4.h"
+
+namespace amiplace::protocols {
+
+class Router final : public http::Handler {
+ public:
+  Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
+         const Clock& real_clock);
+
+  bool IsBlocking(const http::Request& req) const override;
+  http::Response Handle(http::Request& req) override;
+  http::Response Refuse(const http::Request& req, int status, std::string message) override;
+
+ private:
+  Result<Caller> Authenticate(const http::Request& req, std::string_view expected_service);
+
+  class Resolver;
+  AccountService& accounts_;
+  CatalogApi& catalog_;
+  AmiplaceApi& amiplace_;
+  const Clock& real_clock_;
+  std::unique_ptr<Resolver> resolver_;
+};
+
+}  // namespace amiplace::protocols
