@@ -28,6 +28,8 @@ Router::Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amipl
       real_clock_(real_clock),
       resolver_(std::make_unique<Resolver>(accounts)) {}
 
+Router::~Router() = default;
+
 bool Router::IsBlocking(const http::Request& req) const {
   return req.method != "GET" && req.method != "HEAD";
 }

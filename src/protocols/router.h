@@ -17,6 +17,7 @@ class Router final : public http::Handler {
  public:
   Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
          const Clock& real_clock);
+  ~Router() override;
 
   bool IsBlocking(const http::Request& req) const override;
   http::Response Handle(http::Request& req) override;

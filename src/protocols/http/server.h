@@ -48,8 +48,9 @@ class Server {
   // Stops accepting, lets in-flight requests finish (up to `grace`), then stops the threads.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
 
+ struct Impl;  // public so that the sessions in server.cc can reach it
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

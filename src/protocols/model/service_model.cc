@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <limits>
 #include <unordered_map>
@@ -598,6 +599,66 @@ struct Pattern::Program {
   bool approximate = false;
   bool single_code_point = false;
 
+  // Bit-parallel form, used when there are at most 63 kSet instructions (every marketplace
+  // pattern but LicenseArn): bit k of a state mask is the k-th kSet instruction, kAccept means a
+  // match was reached. follow[k][at_end] is what consuming a character in state k leads to.
+  static constexpr uint64_t kAccept = uint64_t{1} << 63;
+  bool bit_parallel = false;
+  std::vector<int> state_set;  // state → index into sets
+  std::vector<std::array<uint64_t, 2>> follow;
+  uint64_t start[2] = {0, 0};    // [at_end], at the beginning of the value
+  uint64_t restart[2] = {0, 0};  // [at_end], a new attempt later in the value (unanchored)
+
+  void BuildBitParallel() {
+    std::vector<int> state_of_pc(insts.size(), -1);
+    std::vector<uint32_t> set_pcs;
+    for (size_t pc = 0; pc < insts.size(); ++pc) {
+      if (insts[pc].op != Op::kSet) continue;
+      if (set_pcs.size() == 63) return;
+      state_of_pc[pc] = static_cast<int>(set_pcs.size());
+      set_pcs.push_back(static_cast<uint32_t>(pc));
+      state_set.push_back(insts[pc].x);
+    }
+    ThreadList list;
+    list.Reserve(insts.size());
+    std::vector<uint32_t> stack;
+    auto closure = [&](uint32_t pc, bool at_begin, bool at_end) {
+      list.n = 0;
+      uint64_t mask = AddThread(list, stack, pc, at_begin, at_end) ? kAccept : 0;
+      for (size_t k = 0; k < list.n; ++k) {
+        const int state = state_of_pc[list.dense[k]];
+        if (state >= 0) mask |= uint64_t{1} << state;
+      }
+      return mask;
+    };
+    for (const int at_end : {0, 1}) {
+      start[at_end] = closure(0, true, at_end);
+      restart[at_end] = closure(0, false, at_end);
+    }
+    for (const uint32_t pc : set_pcs) follow.push_back({closure(pc + 1, false, false),
+                                                       closure(pc + 1, false, true)});
+    bit_parallel = true;
+  }
+
+  bool SearchBits(std::string_view s) const {
+    uint64_t cur = start[s.empty()];
+    if (cur & kAccept) return true;
+    size_t i = 0;
+    while (i < s.size()) {
+      if (cur == 0 && anchored_start) return false;
+      const char32_t c = NextCodePoint(s, i);
+      const bool at_end = i == s.size();
+      uint64_t next = anchored_start ? 0 : restart[at_end];
+      for (uint64_t m = cur; m != 0; m &= m - 1) {
+        const int k = __builtin_ctzll(m);
+        if (sets[state_set[k]].Contains(c)) next |= follow[k][at_end];
+      }
+      if (next & kAccept) return true;
+      cur = next;
+    }
+    return false;
+  }
+
   // Adds pc and everything reachable from it without consuming input. True on reaching kMatch.
   bool AddThread(ThreadList& list, std::vector<uint32_t>& stack, uint32_t pc0, bool at_begin,
                  bool at_end) const {
@@ -648,11 +709,13 @@ Result<Pattern> Pattern::Compile(std::string_view java_regex) {
   prog->anchored_start = prog->insts.front().op == Op::kBol;
   prog->approximate = parser.approximate;
   prog->single_code_point = AnchoredBothEnds(root) && MaxLength(root) == 1;
+  prog->BuildBitParallel();
   return Pattern(std::move(prog));
 }
 
 bool Pattern::Search(std::string_view s) const {
   const Program& p = *prog_;
+  if (p.bit_parallel) return p.SearchBits(s);
   Scratch& sc = ThreadScratch();
   sc.a.Reserve(p.insts.size());
   sc.b.Reserve(p.insts.size());
@@ -774,9 +837,24 @@ bool LooksDoubleEscaped(std::string_view p) {
   return false;
 }
 
+// Catalog patterns that real clients break: every AWS sample sends Entity.Type "AmiProduct@1.0"
+// and refers to an entity created earlier in the same change set as
+// "$CreateProductChange.Entity.Identifier". Applied only while the model still has the pattern.
+struct PatternFix {
+  std::string_view service_id, shape, model_pattern, replacement, reason;
+};
+constexpr PatternFix kPatternFixes[] = {
+    {"Marketplace Catalog", "EntityType", R"(^[a-zA-Z]+$)", R"(^[a-zA-Z]+(@\d+\.\d+)?$)",
+     "Entity.Type carries a version (AmiProduct@1.0)"},
+    {"Marketplace Catalog", "Identifier", R"(^[\w\-@]+$)",
+     R"(^([\w\-@]+|\$\S+\.Entity\.Identifier)$)",
+     "an Identifier may refer to an earlier change ($ChangeName.Entity.Identifier)"},
+};
+
 }  // namespace
 
 struct ServiceModel::Data {
+  std::string service_id;
   std::string protocol, target_prefix;
   std::vector<ShapeDef> shapes;
   std::vector<Operation> operations;
@@ -820,9 +898,16 @@ Status LoadShape(ServiceModel::Data& d, const std::unordered_map<std::string, in
       }
       s.enum_text += "]";
     }
-    const std::string_view pattern = GetStr(o, "pattern");
+    std::string_view pattern = GetStr(o, "pattern");
     if (!pattern.empty()) {
       ServiceModel::PatternIssue issue{name, std::string(pattern), "", false};
+      for (const PatternFix& f : kPatternFixes) {
+        if (f.service_id == d.service_id && f.shape == name && f.model_pattern == pattern) {
+          pattern = f.replacement;
+          issue.reason = fmt::format("replaced by {}: {}", f.replacement, f.reason);
+          issue.enforced = true;
+        }
+      }
       if (LooksDoubleEscaped(pattern)) {
         issue.reason = "doubled backslashes (\\\\S means a literal backslash); not enforced";
       } else if (Result<Pattern> p = Pattern::Compile(pattern); !p.ok()) {
@@ -923,6 +1008,7 @@ Result<ServiceModel> ServiceModel::Load(std::string_view model_json) {
     return InternalError("service model: missing metadata, operations or shapes");
   }
   auto d = std::make_shared<Data>();
+  d->service_id = GetStr(meta->get_object(), "serviceId");
   d->protocol = GetStr(meta->get_object(), "protocol");
   d->target_prefix = GetStr(meta->get_object(), "targetPrefix");
   const bool query_like = d->protocol == "query" || d->protocol == "ec2" || d->protocol == "rest-xml";
