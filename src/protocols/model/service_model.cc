@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <limits>
 #include <unordered_map>
@@ -134,7 +135,9 @@ CharSet RangeSet(std::initializer_list<std::pair<char32_t, char32_t>> ranges, bo
 
 // Java's predefined classes, ASCII-only as in java.util.regex without UNICODE_CHARACTER_CLASS.
 CharSet DigitSet(bool neg) { return RangeSet({{'0', '9'}}, neg); }
-CharSet WordSet(bool neg) { return RangeSet({{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}}, neg); }
+CharSet WordSet(bool neg) {
+  return RangeSet({{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}}, neg);
+}
 CharSet SpaceSet(bool neg) { return RangeSet({{' ', ' '}, {'\t', '\r'}}, neg); }  // \t \n \v \f \r
 CharSet DotSet() {
   return RangeSet({{'\n', '\n'}, {'\r', '\r'}, {0x85, 0x85}, {0x2028, 0x2029}}, true);
@@ -275,9 +278,15 @@ class Parser {
     if (AtEnd()) return Status::Ok();
     int min = 0, max = 0;
     switch (Peek()) {
-      case '*': min = 0, max = -1, ++i_; break;
-      case '+': min = 1, max = -1, ++i_; break;
-      case '?': min = 0, max = 1, ++i_; break;
+      case '*':
+        min = 0, max = -1, ++i_;
+        break;
+      case '+':
+        min = 1, max = -1, ++i_;
+        break;
+      case '?':
+        min = 0, max = 1, ++i_;
+        break;
       case '{': {
         ++i_;
         AMIPLACE_RETURN_IF_ERROR(ParseNumber(min));
@@ -295,7 +304,8 @@ class Parser {
         ++i_;
         break;
       }
-      default: return Status::Ok();
+      default:
+        return Status::Ok();
     }
     if (Peek() == '+' && !AtEnd()) return Error("possessive quantifiers are not supported");
     if (Peek() == '?' && !AtEnd()) ++i_;  // lazy: same language when nothing is captured
@@ -342,15 +352,24 @@ class Parser {
       return Status::Ok();
     }
     // POSIX classes, US-ASCII only in Java.
-    if (name == "Lower") s = RangeSet({{'a', 'z'}});
-    else if (name == "Upper") s = RangeSet({{'A', 'Z'}});
-    else if (name == "ASCII") s = RangeSet({{0, 0x7F}});
-    else if (name == "Alpha") s = RangeSet({{'a', 'z'}, {'A', 'Z'}});
-    else if (name == "Digit") s = DigitSet(false);
-    else if (name == "Alnum") s = RangeSet({{'a', 'z'}, {'A', 'Z'}, {'0', '9'}});
-    else if (name == "Punct") s = RangeSet({{'!', '/'}, {':', '@'}, {'[', '`'}, {'{', '~'}});
-    else if (name == "Space") s = SpaceSet(false);
-    else return Error(fmt::format("unsupported property \\p{{{}}}", name));
+    if (name == "Lower")
+      s = RangeSet({{'a', 'z'}});
+    else if (name == "Upper")
+      s = RangeSet({{'A', 'Z'}});
+    else if (name == "ASCII")
+      s = RangeSet({{0, 0x7F}});
+    else if (name == "Alpha")
+      s = RangeSet({{'a', 'z'}, {'A', 'Z'}});
+    else if (name == "Digit")
+      s = DigitSet(false);
+    else if (name == "Alnum")
+      s = RangeSet({{'a', 'z'}, {'A', 'Z'}, {'0', '9'}});
+    else if (name == "Punct")
+      s = RangeSet({{'!', '/'}, {':', '@'}, {'[', '`'}, {'{', '~'}});
+    else if (name == "Space")
+      s = SpaceSet(false);
+    else
+      return Error(fmt::format("unsupported property \\p{{{}}}", name));
     return Status::Ok();
   }
 
@@ -360,12 +379,24 @@ class Parser {
     const char32_t c = p_[i_++];
     is_set = true;
     switch (c) {
-      case 'd': s = DigitSet(false); return Status::Ok();
-      case 'D': s = DigitSet(true); return Status::Ok();
-      case 'w': s = WordSet(false); return Status::Ok();
-      case 'W': s = WordSet(true); return Status::Ok();
-      case 's': s = SpaceSet(false); return Status::Ok();
-      case 'S': s = SpaceSet(true); return Status::Ok();
+      case 'd':
+        s = DigitSet(false);
+        return Status::Ok();
+      case 'D':
+        s = DigitSet(true);
+        return Status::Ok();
+      case 'w':
+        s = WordSet(false);
+        return Status::Ok();
+      case 'W':
+        s = WordSet(true);
+        return Status::Ok();
+      case 's':
+        s = SpaceSet(false);
+        return Status::Ok();
+      case 'S':
+        s = SpaceSet(true);
+        return Status::Ok();
       case 'p': {
         std::string name;
         if (Peek() == '{') {
@@ -378,19 +409,35 @@ class Parser {
         }
         return Property(name, s);
       }
-      default: break;
+      default:
+        break;
     }
     is_set = false;
     switch (c) {
-      case 't': ch = '\t'; return Status::Ok();
-      case 'n': ch = '\n'; return Status::Ok();
-      case 'r': ch = '\r'; return Status::Ok();
-      case 'f': ch = '\f'; return Status::Ok();
-      case 'a': ch = 0x07; return Status::Ok();
-      case 'e': ch = 0x1B; return Status::Ok();
-      case 'u': return ParseHex(4, ch);
-      case 'x': return ParseHex(2, ch);
-      default: break;
+      case 't':
+        ch = '\t';
+        return Status::Ok();
+      case 'n':
+        ch = '\n';
+        return Status::Ok();
+      case 'r':
+        ch = '\r';
+        return Status::Ok();
+      case 'f':
+        ch = '\f';
+        return Status::Ok();
+      case 'a':
+        ch = 0x07;
+        return Status::Ok();
+      case 'e':
+        ch = 0x1B;
+        return Status::Ok();
+      case 'u':
+        return ParseHex(4, ch);
+      case 'x':
+        return ParseHex(2, ch);
+      default:
+        break;
     }
     if (c < 128 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
       --i_;
@@ -455,7 +502,8 @@ class Parser {
 // Longest match in code points; -1 = unbounded.
 int64_t MaxLength(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::kSet: return 1;
+    case Node::Kind::kSet:
+      return 1;
     case Node::Kind::kConcat: {
       int64_t sum = 0;
       for (const Node& k : n.kids) {
@@ -480,7 +528,8 @@ int64_t MaxLength(const Node& n) {
       if (m < 0 || n.max < 0) return -1;
       return m * n.max;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -514,10 +563,17 @@ class Emitter {
   void Emit(const Node& n) {
     if (overflow) return;
     switch (n.kind) {
-      case Node::Kind::kEmpty: return;
-      case Node::Kind::kSet: Push({Op::kSet, n.set, 0}); return;
-      case Node::Kind::kBol: Push({Op::kBol}); return;
-      case Node::Kind::kEol: Push({Op::kEol}); return;
+      case Node::Kind::kEmpty:
+        return;
+      case Node::Kind::kSet:
+        Push({Op::kSet, n.set, 0});
+        return;
+      case Node::Kind::kBol:
+        Push({Op::kBol});
+        return;
+      case Node::Kind::kEol:
+        Push({Op::kEol});
+        return;
       case Node::Kind::kConcat:
         for (const Node& k : n.kids) Emit(k);
         return;
@@ -635,8 +691,8 @@ struct Pattern::Program {
       start[at_end] = closure(0, true, at_end);
       restart[at_end] = closure(0, false, at_end);
     }
-    for (const uint32_t pc : set_pcs) follow.push_back({closure(pc + 1, false, false),
-                                                       closure(pc + 1, false, true)});
+    for (const uint32_t pc : set_pcs)
+      follow.push_back({closure(pc + 1, false, false), closure(pc + 1, false, true)});
     bit_parallel = true;
   }
 
@@ -650,7 +706,7 @@ struct Pattern::Program {
       const bool at_end = i == s.size();
       uint64_t next = anchored_start ? 0 : restart[at_end];
       for (uint64_t m = cur; m != 0; m &= m - 1) {
-        const int k = __builtin_ctzll(m);
+        const int k = std::countr_zero(m);
         if (sets[state_set[k]].Contains(c)) next |= follow[k][at_end];
       }
       if (next & kAccept) return true;
@@ -672,7 +728,9 @@ struct Pattern::Program {
       list.Insert(pc);
       const Inst& in = insts[pc];
       switch (in.op) {
-        case Op::kJmp: stack.push_back(static_cast<uint32_t>(in.x)); break;
+        case Op::kJmp:
+          stack.push_back(static_cast<uint32_t>(in.x));
+          break;
         case Op::kSplit:
           stack.push_back(static_cast<uint32_t>(in.y));
           stack.push_back(static_cast<uint32_t>(in.x));
@@ -683,8 +741,11 @@ struct Pattern::Program {
         case Op::kEol:
           if (at_end) stack.push_back(pc + 1);
           break;
-        case Op::kMatch: matched = true; break;
-        case Op::kSet: break;
+        case Op::kMatch:
+          matched = true;
+          break;
+        case Op::kSet:
+          break;
       }
     }
     return matched;
@@ -753,7 +814,16 @@ bool Pattern::single_code_point() const { return prog_->single_code_point; }
 namespace {
 
 enum class Kind : uint8_t {
-  kString, kInteger, kFloat, kBoolean, kTimestamp, kBlob, kList, kMap, kStructure, kDocument
+  kString,
+  kInteger,
+  kFloat,
+  kBoolean,
+  kTimestamp,
+  kBlob,
+  kList,
+  kMap,
+  kStructure,
+  kDocument
 };
 enum class TsFormat : uint8_t { kDefault, kIso8601, kUnix, kRfc822 };
 enum class Location : uint8_t { kBody, kQuery, kHeader, kOther };
@@ -873,8 +943,8 @@ Status LoadShape(ServiceModel::Data& d, const std::unordered_map<std::string, in
     const std::string_view target = r != nullptr ? GetStr(*r, "shape") : std::string_view();
     const auto it = index.find(std::string(target));
     if (it == index.end()) {
-      return InternalError(fmt::format("service model: shape '{}' refers to an unknown shape '{}'",
-                                       name, target));
+      return InternalError(
+          fmt::format("service model: shape '{}' refers to an unknown shape '{}'", name, target));
     }
     out = it->second;
     return Status::Ok();
@@ -931,8 +1001,7 @@ Status LoadShape(ServiceModel::Data& d, const std::unordered_map<std::string, in
     if (type == "byte") lo = INT8_MIN, hi = INT8_MAX;
     s.min_int = std::max(lo, s.min_len.value_or(lo));
     s.max_int = std::min(hi, s.max_len.value_or(hi));
-  } else if (type == "float" || type == "double" || type == "bigInteger" ||
-             type == "bigDecimal") {
+  } else if (type == "float" || type == "double" || type == "bigInteger" || type == "bigDecimal") {
     s.kind = Kind::kFloat;
     s.min_num = GetDouble(o, "min");
     s.max_num = GetDouble(o, "max");
@@ -979,8 +1048,9 @@ Status LoadShape(ServiceModel::Data& d, const std::unordered_map<std::string, in
         if (!r.is_string()) continue;
         const MemberDef* m = s.FindMember(r.get_string());
         if (m == nullptr) {
-          return InternalError(fmt::format("service model: shape '{}' requires an unknown member '{}'",
-                                           name, std::string_view(r.get_string())));
+          return InternalError(
+              fmt::format("service model: shape '{}' requires an unknown member '{}'", name,
+                          std::string_view(r.get_string())));
         }
         s.required.push_back(static_cast<int>(m - s.members.data()));
       }
@@ -1011,7 +1081,8 @@ Result<ServiceModel> ServiceModel::Load(std::string_view model_json) {
   d->service_id = GetStr(meta->get_object(), "serviceId");
   d->protocol = GetStr(meta->get_object(), "protocol");
   d->target_prefix = GetStr(meta->get_object(), "targetPrefix");
-  const bool query_like = d->protocol == "query" || d->protocol == "ec2" || d->protocol == "rest-xml";
+  const bool query_like =
+      d->protocol == "query" || d->protocol == "ec2" || d->protocol == "rest-xml";
   d->body_ts = query_like ? TsFormat::kIso8601 : TsFormat::kUnix;
 
   std::unordered_map<std::string, int> index;
@@ -1037,7 +1108,8 @@ Result<ServiceModel> ServiceModel::Load(std::string_view model_json) {
     }
   }
   for (const auto& kv : ops->get_object()) {
-    if (!kv.value().is_object()) return InternalError("service model: an operation is not an object");
+    if (!kv.value().is_object())
+      return InternalError("service model: an operation is not an object");
     const bj::object& o = kv.value().get_object();
     Operation op;
     op.name = std::string(kv.key());
@@ -1046,8 +1118,8 @@ Result<ServiceModel> ServiceModel::Load(std::string_view model_json) {
       op.request_uri = GetStr(http->get_object(), "requestUri");
     }
     op.path = op.request_uri.substr(0, op.request_uri.find('?'));
-    for (const auto& [key, target] : {std::pair{"input", &op.input_shape},
-                                      std::pair{"output", &op.output_shape}}) {
+    for (const auto& [key, target] :
+         {std::pair{"input", &op.input_shape}, std::pair{"output", &op.output_shape}}) {
       if (const bj::value* ref = o.if_contains(key); ref != nullptr && ref->is_object()) {
         *target = GetStr(ref->get_object(), "shape");
       }
@@ -1182,24 +1254,31 @@ bool IsIso8601(std::string_view s) {
     while (digits(i, 1)) ++i;
   }
   if (i + 1 == s.size() && (s[i] == 'Z' || s[i] == 'z')) return true;
-  return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && digits(i + 1, 2) &&
-         s[i + 3] == ':' && digits(i + 4, 2);
+  return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && digits(i + 1, 2) && s[i + 3] == ':' &&
+         digits(i + 4, 2);
 }
 
 // The constraint a value's JSON type breaks, or empty when the type is right.
 std::string_view TypeProblem(const ShapeDef& s, const bj::value& v, TsFormat ts) {
   switch (s.kind) {
-    case Kind::kString: return v.is_string() ? "" : "Member must be a string";
+    case Kind::kString:
+      return v.is_string() ? "" : "Member must be a string";
     case Kind::kInteger:
       return v.is_int64() || v.is_uint64() ? "" : "Member must be an integer";
-    case Kind::kFloat: return v.is_number() ? "" : "Member must be a number";
-    case Kind::kBoolean: return v.is_bool() ? "" : "Member must be a boolean";
-    case Kind::kBlob: return v.is_string() ? "" : "Member must be a base64-encoded string";
-    case Kind::kList: return v.is_array() ? "" : "Member must be a list (a JSON array)";
-    case Kind::kMap: return v.is_object() ? "" : "Member must be a map (a JSON object)";
+    case Kind::kFloat:
+      return v.is_number() ? "" : "Member must be a number";
+    case Kind::kBoolean:
+      return v.is_bool() ? "" : "Member must be a boolean";
+    case Kind::kBlob:
+      return v.is_string() ? "" : "Member must be a base64-encoded string";
+    case Kind::kList:
+      return v.is_array() ? "" : "Member must be a list (a JSON array)";
+    case Kind::kMap:
+      return v.is_object() ? "" : "Member must be a map (a JSON object)";
     case Kind::kStructure:
       return v.is_object() ? "" : "Member must be a structure (a JSON object)";
-    case Kind::kDocument: return "";
+    case Kind::kDocument:
+      return "";
     case Kind::kTimestamp:
       if (ts == TsFormat::kUnix) {
         return v.is_number() ? "" : "Member must be a timestamp in epoch seconds (a JSON number)";
@@ -1226,8 +1305,12 @@ class Validator {
       return;
     }
     switch (s.kind) {
-      case Kind::kString: CheckString(v, s, path); break;
-      case Kind::kInteger: CheckInteger(v, s, path); break;
+      case Kind::kString:
+        CheckString(v, s, path);
+        break;
+      case Kind::kInteger:
+        CheckInteger(v, s, path);
+        break;
       case Kind::kFloat: {
         const double x = v.to_number<double>();
         if (s.min_num && x < *s.min_num) {
@@ -1269,8 +1352,11 @@ class Validator {
         }
         break;
       }
-      case Kind::kStructure: CheckStructure(v, s, path); break;
-      default: break;
+      case Kind::kStructure:
+        CheckStructure(v, s, path);
+        break;
+      default:
+        break;
     }
   }
 
@@ -1313,9 +1399,11 @@ class Validator {
 
   Status Finish() const {
     if (count_ == 0) return Status::Ok();
-    std::string msg = fmt::format("{} validation error{} detected: ", count_, count_ == 1 ? "" : "s");
+    std::string msg =
+        fmt::format("{} validation error{} detected: ", count_, count_ == 1 ? "" : "s");
     msg += text_;
-    if (count_ > kMaxListed) fmt::format_to(std::back_inserter(msg), "; and {} more", count_ - kMaxListed);
+    if (count_ > kMaxListed)
+      fmt::format_to(std::back_inserter(msg), "; and {} more", count_ - kMaxListed);
     return ValidationError(std::move(msg));
   }
 
@@ -1391,14 +1479,14 @@ class Validator {
     if (s.pattern && !s.pattern->Search(str)) {
       report("Member must satisfy regular expression pattern: " + s.pattern->source());
     }
-    if (!s.enums.empty() &&
-        std::find(s.enums.begin(), s.enums.end(), str) == s.enums.end()) {
+    if (!s.enums.empty() && std::find(s.enums.begin(), s.enums.end(), str) == s.enums.end()) {
       report("Member must satisfy enum value set: " + s.enum_text);
     }
   }
 
   void CheckString(const bj::value& v, const ShapeDef& s, const PathStep* path) {
-    StringRules(v.get_string(), s, [&](const std::string& c) { Violation(path, &v, s.sensitive, c); });
+    StringRules(v.get_string(), s,
+                [&](const std::string& c) { Violation(path, &v, s.sensitive, c); });
   }
 
   void CheckMapKey(std::string_view key, const ShapeDef& ks, const PathStep* path) {
@@ -1503,7 +1591,8 @@ Result<bj::value> ConvertText(const ServiceModel::Data& d, const MemberDef& m, i
         return bj::value(x);
       }
       return bj::value(bj::string_view(text.data(), text.size()));
-    default: return bj::value(bj::string_view(text.data(), text.size()));
+    default:
+      return bj::value(bj::string_view(text.data(), text.size()));
   }
 }
 

@@ -76,13 +76,13 @@ class Pattern {
 class ServiceModel {
  public:
   struct Operation {
-    std::string name;           // "DescribeEntity"
-    std::string http_method;    // "GET"
-    std::string request_uri;    // as in the model, possibly with a literal query part
-    std::string path;           // request_uri without its query part
-    std::string input_shape;    // empty when the operation takes no input
+    std::string name;         // "DescribeEntity"
+    std::string http_method;  // "GET"
+    std::string request_uri;  // as in the model, possibly with a literal query part
+    std::string path;         // request_uri without its query part
+    std::string input_shape;  // empty when the operation takes no input
     std::string output_shape;
-    int input = -1;             // index of the compiled input shape, -1 for none
+    int input = -1;  // index of the compiled input shape, -1 for none
   };
 
   // A pattern from the model that is not enforced, or enforced only approximately.

@@ -87,14 +87,14 @@ Status ValidateStart(const bj::value& input) {
   return Catalog().ValidateInput(*Catalog().FindOperation("StartChangeSet"), input);
 }
 
-#define EXPECT_VALIDATION_ERROR(status, ...)                                        \
-  do {                                                                              \
-    const ::amiplace::Status _st = (status);                                        \
-    EXPECT_EQ(_st.code(), ::amiplace::ErrorCode::kValidation) << _st.ToString();    \
-    for (const std::string_view _part : {__VA_ARGS__}) {                            \
-      EXPECT_NE(_st.message().find(_part), std::string::npos)                       \
-          << "missing \"" << _part << "\" in: " << _st.message();                   \
-    }                                                                               \
+#define EXPECT_VALIDATION_ERROR(status, ...)                                     \
+  do {                                                                           \
+    const ::amiplace::Status _st = (status);                                     \
+    EXPECT_EQ(_st.code(), ::amiplace::ErrorCode::kValidation) << _st.ToString(); \
+    for (const std::string_view _part : {__VA_ARGS__}) {                         \
+      EXPECT_NE(_st.message().find(_part), std::string::npos)                    \
+          << "missing \"" << _part << "\" in: " << _st.message();                \
+    }                                                                            \
   } while (0)
 
 // ---------------------------------------------------------------------------------------------
@@ -210,8 +210,7 @@ TEST(ServiceModelTest, BodyMustBeAnObject) {
   const bj::value body = bj::parse("[1,2]");
   EXPECT_VALIDATION_ERROR(m.BindRestInput(*op, {}, nullptr, &body).status(), "JSON object");
   const bj::value null_body = nullptr;
-  EXPECT_EQ(m.BindRestInput(*op, {}, nullptr, &null_body).status().code(),
-            ErrorCode::kValidation);
+  EXPECT_EQ(m.BindRestInput(*op, {}, nullptr, &null_body).status().code(), ErrorCode::kValidation);
 }
 
 TEST(ServiceModelTest, BindingChecksTopLevelBodyTypes) {
@@ -227,9 +226,8 @@ TEST(ServiceModelTest, QueryMemberInBodyIsRejected) {
   const ServiceModel& m = Catalog();
   const ServiceModel::Operation* op = m.FindOperation("DescribeEntity");
   const bj::value body = bj::parse(R"({"Catalog":"AWSMarketplace"})");
-  EXPECT_VALIDATION_ERROR(
-      m.BindRestInput(*op, {{"entityId", "prod-1"}}, nullptr, &body).status(),
-      "Unknown field 'Catalog'", "query parameter 'catalog'");
+  EXPECT_VALIDATION_ERROR(m.BindRestInput(*op, {{"entityId", "prod-1"}}, nullptr, &body).status(),
+                          "Unknown field 'Catalog'", "query parameter 'catalog'");
 }
 
 TEST(ServiceModelTest, BindingRejectsInvalidUtf8) {
@@ -299,9 +297,13 @@ TEST(ServiceModelTest, BindsTypedQueryAndHeaders) {
   const ServiceModel& m = Synthetic();
   const ServiceModel::Operation* op = m.MatchRestOperation("GET", "/things");
   ASSERT_NE(op, nullptr);
-  const std::multimap<std::string, std::string> query = {
-      {"limit", "25"}, {"flag", "true"}, {"id", "id-1"}, {"id", "id-2"},
-      {"since", "2024-01-02T03:04:05Z"}, {"other", "o1"}, {"other", "o2"}};
+  const std::multimap<std::string, std::string> query = {{"limit", "25"},
+                                                         {"flag", "true"},
+                                                         {"id", "id-1"},
+                                                         {"id", "id-2"},
+                                                         {"since", "2024-01-02T03:04:05Z"},
+                                                         {"other", "o1"},
+                                                         {"other", "o2"}};
   auto header = [](std::string_view name) -> std::optional<std::string> {
     if (name == "X-Trace") return "abc";
     if (name == "X-Tags") return "red, green,blue";
@@ -312,7 +314,8 @@ TEST(ServiceModelTest, BindsTypedQueryAndHeaders) {
   EXPECT_EQ(bj::value(*in), bj::parse(R"({"Limit":25,"Flag":true,"Ids":["id-1","id-2"],
       "Since":"2024-01-02T03:04:05Z","Trace":"abc","Tags":["red","green","blue"],
       "Extra":{"other":"o1"}})"));
-  EXPECT_TRUE(m.ValidateInput(*op, bj::value(*in)).ok()) << m.ValidateInput(*op, bj::value(*in)).ToString();
+  EXPECT_TRUE(m.ValidateInput(*op, bj::value(*in)).ok())
+      << m.ValidateInput(*op, bj::value(*in)).ToString();
 
   EXPECT_VALIDATION_ERROR(m.BindRestInput(*op, {{"limit", "ten"}}, nullptr, nullptr).status(),
                           "Value 'ten' at 'limit' (query parameter limit)",
@@ -321,14 +324,16 @@ TEST(ServiceModelTest, BindsTypedQueryAndHeaders) {
                           "'flag'", "boolean");
   Result<bj::object> big = m.BindRestInput(*op, {{"limit", "101"}}, nullptr, nullptr);
   ASSERT_TRUE(big.ok());
-  EXPECT_VALIDATION_ERROR(m.ValidateInput(*op, bj::value(*big)),
-                          "Value '101' at 'limit' (Limit)", "less than or equal to 100");
+  EXPECT_VALIDATION_ERROR(m.ValidateInput(*op, bj::value(*big)), "Value '101' at 'limit' (Limit)",
+                          "less than or equal to 100");
 }
 
 TEST(ServiceModelTest, TimestampsFollowTheirFormat) {
   const ServiceModel& m = Synthetic();
-  EXPECT_TRUE(Validate(m, "Get", R"({"At": 1767225600, "AtIso": "2026-01-01T00:00:00.123Z"})").ok());
-  EXPECT_TRUE(Validate(m, "Get", R"({"At": 1767225600.5, "Since": "2026-01-01T00:00:00+02:00"})").ok());
+  EXPECT_TRUE(
+      Validate(m, "Get", R"({"At": 1767225600, "AtIso": "2026-01-01T00:00:00.123Z"})").ok());
+  EXPECT_TRUE(
+      Validate(m, "Get", R"({"At": 1767225600.5, "Since": "2026-01-01T00:00:00+02:00"})").ok());
   EXPECT_VALIDATION_ERROR(Validate(m, "Get", R"({"At": "2026-01-01T00:00:00Z"})"), "'at' (At)",
                           "epoch seconds");
   EXPECT_VALIDATION_ERROR(Validate(m, "Get", R"({"AtIso": 5})"), "'atIso'", "ISO-8601");
@@ -338,14 +343,14 @@ TEST(ServiceModelTest, TimestampsFollowTheirFormat) {
 TEST(ServiceModelTest, MapsListsUnionsAndNumbers) {
   const ServiceModel& m = Synthetic();
   EXPECT_TRUE(Validate(m, "Get", R"({"Labels": {"a": ["id-1"], "b": []}, "Choice": {"Y": 3},
-                                     "Ratio": 0.5})").ok());
+                                     "Ratio": 0.5})")
+                  .ok());
   EXPECT_VALIDATION_ERROR(Validate(m, "Get", R"({"Labels": {"c": ["id-1"]}})"),
                           "Value 'c' at 'labels' (Labels)",
                           "Map keys must satisfy constraint: [Member must satisfy enum value "
                           "set: [a, b]]");
   EXPECT_VALIDATION_ERROR(Validate(m, "Get", R"({"Labels": {"a": ["id-1", "bad"]}})"),
-                          "Value 'bad' at 'labels.a.2.member' (Labels[\"a\"][1])",
-                          "^id-[0-9]+$");
+                          "Value 'bad' at 'labels.a.2.member' (Labels[\"a\"][1])", "^id-[0-9]+$");
   EXPECT_VALIDATION_ERROR(Validate(m, "Get", R"({"Labels": {"a": [], "b": [], "c": []}})"),
                           "less than or equal to 2");
   EXPECT_VALIDATION_ERROR(Validate(m, "Get", R"({"Choice": {}})"), "'choice' (Choice)",
@@ -468,7 +473,8 @@ TEST(ServiceModelTest, EntityTypeAndIdentifierAcceptWhatClientsSend) {
   in.at("ChangeSet").as_array()[1].at("Entity").at("Identifier") = "$Create Product";
   EXPECT_VALIDATION_ERROR(ValidateStart(in), "'changeSet.2.member.entity.identifier'");
   EXPECT_TRUE(Validate(Catalog(), "ListEntities",
-                       R"({"Catalog":"AWSMarketplace","EntityType":"AmiProduct"})").ok());
+                       R"({"Catalog":"AWSMarketplace","EntityType":"AmiProduct"})")
+                  .ok());
 }
 
 TEST(ServiceModelTest, BrokenChangeNamePatternIsNotEnforced) {
@@ -574,26 +580,25 @@ TEST(ServiceModelTest, ListEntitiesMaxResults) {
 
 TEST(ServiceModelTest, EntityTypeFiltersIsAUnion) {
   const std::string base = R"({"Catalog":"AWSMarketplace","EntityType":"AmiProduct",)";
-  EXPECT_TRUE(Validate(Catalog(), "ListEntities",
-                       base + R"("EntityTypeFilters":{"AmiProductFilters":{
+  EXPECT_TRUE(
+      Validate(Catalog(), "ListEntities", base + R"("EntityTypeFilters":{"AmiProductFilters":{
                            "Visibility":{"ValueList":["Public"]}}}})")
-                  .ok());
+          .ok());
   EXPECT_VALIDATION_ERROR(
       Validate(Catalog(), "ListEntities",
                base + R"("EntityTypeFilters":{"AmiProductFilters":{},"OfferFilters":{}}})"),
       "at 'entityTypeFilters' (EntityTypeFilters)",
       "Union must have exactly one member set, but 2 are: AmiProductFilters, OfferFilters");
-  EXPECT_VALIDATION_ERROR(
-      Validate(Catalog(), "ListEntities", base + R"("EntityTypeFilters":{}})"),
-      "exactly one member set, but none is");
+  EXPECT_VALIDATION_ERROR(Validate(Catalog(), "ListEntities", base + R"("EntityTypeFilters":{}})"),
+                          "exactly one member set, but none is");
 }
 
 TEST(ServiceModelTest, BatchDescribeEntitiesMax) {
   std::string list;
   for (int i = 0; i < 21; ++i) {
     list += (i ? "," : "");
-    list += R"({"Catalog":"AWSMarketplace","EntityId":"prod-abcdefghij)" + std::to_string(i) +
-            "\"}";
+    list +=
+        R"({"Catalog":"AWSMarketplace","EntityId":"prod-abcdefghij)" + std::to_string(i) + "\"}";
   }
   EXPECT_VALIDATION_ERROR(
       Validate(Catalog(), "BatchDescribeEntities", R"({"EntityRequestList":[)" + list + "]}"),
@@ -659,8 +664,9 @@ TEST(ServiceModelTest, MeteringLimits) {
   EXPECT_TRUE(
       Validate(*m, "MeterUsage", base + R"("UsageAllocations":[)" + allocations + "]}").ok());
   EXPECT_VALIDATION_ERROR(
-      Validate(*m, "MeterUsage",
-               base + R"("UsageAllocations":[{"AllocatedUsageQuantity":1,"Tags":[{"Key":"k{"}]}]})"),
+      Validate(
+          *m, "MeterUsage",
+          base + R"("UsageAllocations":[{"AllocatedUsageQuantity":1,"Tags":[{"Key":"k{"}]}]})"),
       "'usageAllocations.1.member.tags.1.member.key' (UsageAllocations[0].Tags[0].Key)",
       "'usageAllocations.1.member.tags.1.member.value' (UsageAllocations[0].Tags[0].Value) failed "
       "to satisfy constraint: Member must not be null");
@@ -687,8 +693,8 @@ TEST(ServiceModelTest, EntitlementModelLoads) {
   EXPECT_VALIDATION_ERROR(
       Validate(*m, "GetEntitlements", R"({"ProductCode":"abc","Filter":{"DIMENSION":[]}})"),
       "at 'filter.DIMENSION' (Filter[\"DIMENSION\"])", "greater than or equal to 1");
-  EXPECT_VALIDATION_ERROR(Validate(*m, "GetEntitlements", R"({"ProductCode":"abc","MaxResults":26})"),
-                          "'maxResults'");
+  EXPECT_VALIDATION_ERROR(
+      Validate(*m, "GetEntitlements", R"({"ProductCode":"abc","MaxResults":26})"), "'maxResults'");
   EXPECT_TRUE(m->pattern_issues().empty());
 }
 
@@ -738,6 +744,21 @@ TEST(PatternTest, SearchSemanticsAndAnchors) {
   EXPECT_TRUE(Matches(R"(^x*y*$)", ""));
 }
 
+TEST(PatternTest, LargePatternsUseTheGeneralEngine) {
+  // More than 63 character states: the Pike VM runs instead of the bit-parallel matcher.
+  std::string ab;
+  for (int i = 0; i < 40; ++i) ab += "ab";
+  EXPECT_TRUE(Matches(R"(^(ab|cd){40}$)", ab));
+  EXPECT_FALSE(Matches(R"(^(ab|cd){40}$)", ab.substr(2)));
+  EXPECT_TRUE(Matches(R"((ab|cd){40})", "xx" + ab + "yy"));
+  EXPECT_FALSE(Matches(R"((ab|cd){40}$)", ab + "y"));
+  const char* license_arn =
+      R"(^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:)"
+      R"([A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$)";
+  EXPECT_TRUE(Matches(license_arn, "arn:aws:license-manager::123456789012:license/l-abc"));
+  EXPECT_FALSE(Matches(license_arn, "arn:aws:license-manager::123456789012:license l-abc"));
+}
+
 TEST(PatternTest, UnicodePropertiesAreApproximated) {
   const char* tag = R"(^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$)";
   Result<Pattern> p = Pattern::Compile(tag);
@@ -750,10 +771,11 @@ TEST(PatternTest, UnicodePropertiesAreApproximated) {
 }
 
 TEST(PatternTest, RefusesWhatItCannotDo) {
-  for (const char* bad : {R"((a)\1)", R"(a*+)", R"((?=a))", R"((?<n>a))", R"((?i)a)", R"(\bword)",
-                          R"([a[b]])", R"([a&&b])", R"(\P{L})", R"(\p{Greek})", R"(\Qa\E)",
-                          R"(a{)", R"(a**)", R"([a)", R"((a)", R"(a))", R"(\)", R"([]a])",
-                          R"(^*)", R"([z-a])", R"(a{3,2})", R"(x{99999})"}) {
+  for (const char* bad :
+       {R"((a)\1)",  R"(a*+)",    R"((?=a))",  R"((?<n>a))",   R"((?i)a)", R"(\bword)",
+        R"([a[b]])", R"([a&&b])", R"(\P{L})",  R"(\p{Greek})", R"(\Qa\E)", R"(a{)",
+        R"(a**)",    R"([a)",     R"((a)",     R"(a))",        R"(\)",     R"([]a])",
+        R"(^*)",     R"([z-a])",  R"(a{3,2})", R"(x{99999})"}) {
     EXPECT_FALSE(Pattern::Compile(bad).ok()) << bad;
   }
 }
@@ -786,9 +808,9 @@ TEST(PatternTest, LongInputsUseLittleStack) {
 // which shares Java's syntax and, under the classic locale, its ASCII \w \s \d) on random values.
 TEST(PatternTest, AgreesWithStdRegexOnModelPatterns) {
   std::vector<std::string> patterns;
-  for (const char* file : {"marketplace-catalog.service-2.json",
-                           "meteringmarketplace.service-2.json",
-                           "marketplace-entitlement.service-2.json"}) {
+  for (const char* file :
+       {"marketplace-catalog.service-2.json", "meteringmarketplace.service-2.json",
+        "marketplace-entitlement.service-2.json"}) {
     const std::string text = ReadModel(file);
     if (text.empty()) continue;
     const bj::value model = bj::parse(text);
@@ -811,8 +833,9 @@ TEST(PatternTest, AgreesWithStdRegexOnModelPatterns) {
     oracle.imbue(std::locale::classic());
     oracle.assign(wide, std::regex::ECMAScript | std::regex::nosubs);
     // Samples: random strings, plus strings built from the pattern's own literal characters.
-    std::vector<std::u32string> samples = {U"", U"AWSMarketplace", U"prod-abc123", U"123456789012",
-                                           U"2024-02-29T23:59:59Z", U"{\"a\":1}", U"ami-12345678"};
+    std::vector<std::u32string> samples = {
+        U"",          U"AWSMarketplace", U"prod-abc123", U"123456789012", U"2024-02-29T23:59:59Z",
+        U"{\"a\":1}", U"ami-12345678"};
     std::u32string own;
     for (const char c : source) {
       if (c != '^' && c != '$' && c != '\\') own += static_cast<char32_t>(c);

@@ -11,6 +11,9 @@ import * as catalog from '@aws-sdk/client-marketplace-catalog';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+// The pinned SDK warns on every run that later releases will need Node 22; Node 20 is what we run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export const AMIPLACE_BIN = process.env.AMIPLACE_BIN
   ? path.resolve(process.env.AMIPLACE_BIN)
   : path.resolve(here, '../../../build/amiplace');
