@@ -1678,7 +1678,9 @@ Result<bj::object> ServiceModel::BindRestInput(
     const ShapeDef& ms = d_->shapes[query_map->shape];
     const ShapeDef& vs = d_->shapes[ms.value];
     bj::object map;
-    for (const auto& [key, value] : query) {
+    for (const auto& kv : query) {
+      const std::string& key = kv.first;
+      const std::string& value = kv.second;
       const bool bound = std::any_of(s.members.begin(), s.members.end(), [&](const MemberDef& m) {
         return m.location == Location::kQuery && &m != query_map && m.location_name == key;
       });

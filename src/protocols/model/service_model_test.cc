@@ -3,14 +3,22 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 
+#include <atomic>
+#include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <locale>
+#include <map>
 #include <random>
-// libstdc++ 12's <regex> trips -Wmaybe-uninitialized under -fsanitize=address.
+// libstdc++ 12's <regex> trips GCC's -Wmaybe-uninitialized under -fsanitize=address.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <regex>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <sstream>
 #include <thread>
 

@@ -52,7 +52,7 @@ export function sign({ method, host, path, query = {}, headers = {}, body = '', 
  * before reading the whole body (413) and then closes is fine: the answer still counts.
  */
 export function rawRequest(endpoint, { method = 'POST', path = '/', query = {}, headers = {}, body = '',
-  creds, date, sign: doSign = true, signBodyHash = true, timeoutMs = 30_000 }) {
+  creds, date, sign: doSign = true, signBodyHash = true, timeoutMs = 30_000, stallAfter, stallMs = 2000 }) {
   const url = new URL(endpoint);
   const host = url.host;
   let h = { ...headers };
@@ -86,11 +86,19 @@ export function rawRequest(endpoint, { method = 'POST', path = '/', query = {}, 
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => { if (!answered) reject(err); });
-    // Write in chunks so a server that answers early (413) can do so.
+    // Write in chunks. With stallAfter, pause after that many bytes for up to stallMs so that a
+    // server that answers early (413 on Content-Length) is read before a write could fail on the
+    // closed connection (EPIPE/ECONNRESET would lose its answer).
     const CHUNK = 1 << 20;
     let off = 0;
+    let stalled = stallAfter === undefined;
     const writeMore = () => {
       while (off < buf.length) {
+        if (!stalled && off >= stallAfter) {
+          stalled = true;
+          setTimeout(() => { if (!answered) writeMore(); }, stallMs);
+          return;
+        }
         const piece = buf.subarray(off, off + CHUNK);
         off += CHUNK;
         if (!req.write(piece)) { req.once('drain', writeMore); return; }
