@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake ninja-build ccache g++ pkg-config \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libsqlite3-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev \
-  nodejs npm sqlite3 openssl wrk
+  sqlite3 openssl wrk
 
 .PHONY: all deps deb-deps npm-deps build run test unit-test conformance-test bench clean format
 
@@ -29,6 +29,8 @@ deb-deps:
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@command -v node >/dev/null && command -v npm >/dev/null || (echo "Installing Node.js and npm (Debian packages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
 	@command -v aws >/dev/null || (echo "Installing the AWS CLI (Debian package)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli)
 

@@ -9,7 +9,7 @@ DURATION=${1:-15}
 DATA=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-$BIN serve --data "$DATA" --listen 127.0.0.1:0 > "$DATA/stdout" 2> "$DATA/stderr" &
+$BIN serve --data "$DATA" --listen 127.0.0.1:0 --request-quotas off > "$DATA/stdout" 2> "$DATA/stderr" &
 SERVER=$!
 for _ in $(seq 100); do grep -q listening "$DATA/stdout" 2>/dev/null && break; sleep 0.1; done
 ENDPOINT=$(sed -n 's/^amiplace listening on //p' "$DATA/stdout")

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 65535));
   serve_cmd->add_option("--review", serve.review, "Visibility reviews: manual or auto")
       ->capture_default_str()->check(CLI::IsMember({"manual", "auto"}));
+  serve_cmd->add_option("--request-quotas", serve.request_quotas,
+                        "Per-account request rates: aws (AWS's quotas, 429 ThrottlingException) or off")
+      ->capture_default_str()->check(CLI::IsMember({"aws", "off"}));
   serve_cmd->add_flag("--simulated-clock", serve.simulated_clock, "Run on a clock that admin advance-clock moves");
   serve_cmd->add_option("--processing-delay", delay, "Hold each change set in PREPARING this long (e.g. 2s, 500ms)")
       ->capture_default_str()->check([](const std::string& v) {

@@ -136,7 +136,11 @@ int RunServe(const ServeOptions& options) {
 
   protocols::CatalogApi catalog_api(catalog, *model);
   protocols::AmiplaceApi amiplace_api(accounts, clock);
-  protocols::Router router(accounts, catalog_api, amiplace_api, real_clock);
+  std::unique_ptr<protocols::RateLimiter> quotas;
+  if (options.request_quotas == "aws") {
+    quotas = std::make_unique<protocols::RateLimiter>(protocols::RateLimiter::CatalogQuotas());
+  }
+  protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get());
   http::Server server(server_options, router);
 
   worker.Start();

@@ -14,6 +14,7 @@ struct ServeOptions {
   std::string review = "manual";
   bool simulated_clock = false;
   std::chrono::milliseconds processing_delay{0};
+  std::string request_quotas = "aws";  // "aws": AWS's per-account request rates; "off"
 };
 
 // Returns the process exit code.

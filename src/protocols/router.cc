@@ -21,11 +21,12 @@ class Router::Resolver final : public sigv4::CredentialResolver {
 };
 
 Router::Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
-               const Clock& real_clock)
+               const Clock& real_clock, RateLimiter* quotas)
     : accounts_(accounts),
       catalog_(catalog),
       amiplace_(amiplace),
       real_clock_(real_clock),
+      quotas_(quotas),
       resolver_(std::make_unique<Resolver>(accounts)) {}
 
 Router::~Router() = default;
@@ -74,6 +75,14 @@ http::Response Router::Handle(http::Request& req) {
   if (const auto* op = catalog_.Match(req)) {
     auto caller = Authenticate(req, "aws-marketplace");
     if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kRestJson, request_id);
+    double rate = 0;
+    if (quotas_ != nullptr && !quotas_->Allow(caller->account.account_id, op->name, &rate)) {
+      return ErrorResponse(
+          Status(ErrorCode::kThrottled,
+                 fmt::format("Rate exceeded: {} allows {} requests per second per account",
+                             op->name, rate)),
+          WireProtocol::kRestJson, request_id);
+    }
     return reply(catalog_.Handle(*op, req, *caller), WireProtocol::kRestJson);
   }
 

@@ -9,14 +9,16 @@
 #include "protocols/amiplace_api/amiplace_api.h"
 #include "protocols/catalog/catalog_api.h"
 #include "protocols/http/server.h"
+#include "protocols/rate_limiter.h"
 #include "protocols/sigv4/sigv4.h"
 
 namespace amiplace::protocols {
 
 class Router final : public http::Handler {
  public:
+  // `quotas` may be null: no request-rate quotas.
   Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
-         const Clock& real_clock);
+         const Clock& real_clock, RateLimiter* quotas);
   ~Router() override;
 
   bool IsBlocking(const http::Request& req) const override;
@@ -31,6 +33,7 @@ class Router final : public http::Handler {
   CatalogApi& catalog_;
   AmiplaceApi& amiplace_;
   const Clock& real_clock_;
+  RateLimiter* quotas_;
   std::unique_ptr<Resolver> resolver_;
 };
 

@@ -77,6 +77,7 @@ export function rawRequest(endpoint, { method = 'POST', path = '/', query = {}, 
       function finish() {
         if (finished) return;
         finished = true;
+        req.destroy(); // done with this connection (it may still have an unsent body)
         const text = Buffer.concat(chunks).toString('utf8');
         let json;
         try { json = JSON.parse(text); } catch { json = undefined; }

@@ -156,7 +156,10 @@ export async function startServer({ args = [], dataDir } = {}) {
         return st?.exited;
       }
       st.child.kill('SIGTERM');
-      const res = await Promise.race([st.exitedPromise, sleep(STOP_TIMEOUT_MS).then(() => null)]);
+      let timer;
+      const res = await Promise.race([st.exitedPromise,
+        new Promise((resolve) => { timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS); })]);
+      clearTimeout(timer);
       if (!res) {
         st.child.kill('SIGKILL');
         await st.exitedPromise;
