@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake ninja-build ccache g++ pkg-config \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libsqlite3-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev \
-  sqlite3 openssl wrk
+  sqlite3 openssl wrk jq
 
 .PHONY: all deps deb-deps npm-deps build run test unit-test conformance-test bench clean format
 

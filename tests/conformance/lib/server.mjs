@@ -121,15 +121,18 @@ function readOperator(dataDir) {
 }
 
 /**
- * Starts `$AMIPLACE_BIN serve --data <fresh tmp dir> --listen 127.0.0.1:0 [extraArgs]`.
+ * Starts `$AMIPLACE_BIN serve --data <fresh tmp dir> --listen 127.0.0.1:0 --request-quotas off [args]`.
  * Returns {endpoint, dataDir, operator, stop(), kill9(), restart(), stderr(), pid}.
  * After restart() the endpoint changes (a new free port), so make new clients.
  */
-export async function startServer({ args = [], dataDir } = {}) {
+export async function startServer({ args = [], dataDir, requestQuotas = 'off' } = {}) {
   const dir = dataDir ?? freshDataDir();
+  // AWS's per-second request quotas (ThrottlingException) would make most tests about timing;
+  // they are off unless a test asks for them (requestQuotas: 'aws', or null for the default).
+  const quotaArgs = requestQuotas ? ['--request-quotas', requestQuotas] : [];
   const server = {
     dataDir: dir,
-    args: [...args],
+    args: [...quotaArgs, ...args],
     endpoint: null,
     operator: null,
     _state: null,
