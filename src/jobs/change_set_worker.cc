@@ -40,7 +40,10 @@ size_t ChangeSetWorker::RunOnce(bool recover) {
     size_t redo = std::count_if(claimed->begin(), claimed->end(), [](const ChangeSet& cs) {
       return cs.status == ChangeSetStatus::kApplying;
     });
-    if (redo > 0) spdlog::info("change-set worker: resuming {} change set(s) left APPLYING", redo);
+    if (redo > 0) {
+      spdlog::info("change-set worker: resuming {} change set(s) left APPLYING", redo);
+      retry_applying_ = true;  // there may be more than one batch of them
+    }
   }
   std::vector<FinishedChangeSet> finished;
   finished.reserve(claimed->size());
@@ -67,12 +70,9 @@ void ChangeSetWorker::Run() {
       pending_ = false;
     }
     size_t n = RunOnce(recover);
-    if (n > 0) {
-      recover = false;
-      continue;  // there may be more ready
-    }
     recover = retry_applying_;
     retry_applying_ = false;
+    if (n > 0) continue;  // there may be more ready
     auto next = store_.NextReadyAt();
     auto wait = std::chrono::milliseconds(1000);
     if (next.ok() && next.value()) {
