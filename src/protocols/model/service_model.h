@@ -12,15 +12,8 @@
 // listed; the count covers all of them. Sensitive shapes never echo their value.
 //
 // Patterns. Models carry Java regexes. They are compiled at Load by a small engine of our own
-// (Pattern, below) into a Thompson NFA, run bit-parallel (one machine word of states) when it has
-// at most 63 character states and as a Pike VM otherwise: O(length x states), no recursion, no
-// per-call allocation, ~4 ns per character. std::regex is not used on purpose: libstdc++'s
-// ECMAScript executor recurses once per input character and overflows a 2 MB stack on a 10-16 KB
-// value, which the Catalog allows (Json, ResourcePolicyJson); the tests use it as an oracle on
-// every pattern of the three marketplace models. The engine covers literals, `.`, classes
-// with ranges, \w \s \d \W \S \D, \uXXXX, \xHH, groups, `|`, greedy/lazy quantifiers
-// `? * + {n} {n,} {n,m}`, and `^` `$`. Java's semantics are kept: \w \s \d are ASCII-only, `.`
-// excludes line terminators. Choices to know:
+// (Pattern, java_pattern.h, which says what it covers and why std::regex is not used). Choices to
+// know:
 //   * Search semantics: a pattern must match somewhere in the value, as Smithy specifies
 //     ("patterns are not implicitly anchored"); `^` and `$` anchor at the value's start and end
 //     (`$` does not accept a trailing newline as Java's does). Every Catalog pattern is anchored.
@@ -39,7 +32,7 @@
 //   * double-escaped patterns (`\\S`, meaning a literal backslash then `S`; EntityNameString).
 //
 // Thread safety: a ServiceModel is immutable after Load and safe for concurrent use; copies
-// share the compiled data. Pattern::Search uses thread-local scratch buffers.
+// share the compiled data.
 #pragma once
 
 #include <boost/json.hpp>
@@ -55,29 +48,6 @@
 #include "core/status.h"
 
 namespace amiplace::model {
-
-// A compiled Java-syntax regular expression (the subset described above). Immutable.
-class Pattern {
- public:
-  // kValidation with the reason when the pattern uses a construct the engine does not support
-  // or is malformed.
-  static Result<Pattern> Compile(std::string_view java_regex);
-
-  // True when the pattern matches somewhere in `utf8` (search semantics; anchors anchor).
-  // Invalid UTF-8 bytes count as U+FFFD.
-  bool Search(std::string_view utf8) const;
-
-  const std::string& source() const;
-  // True when the pattern uses \p{L}/\p{N}/\p{Z}, which are approximated (see above).
-  bool approximate() const;
-  // Both ends anchored and no match can be longer than one code point.
-  bool single_code_point() const;
-
- private:
-  struct Program;
-  explicit Pattern(std::shared_ptr<const Program> p) : prog_(std::move(p)) {}
-  std::shared_ptr<const Program> prog_;
-};
 
 class ServiceModel {
  public:
@@ -134,7 +104,7 @@ class ServiceModel {
   // when the input is valid.
   Status ValidateInput(const Operation& op, const boost::json::value& input) const;
 
-  struct Data;  // compiled shapes; defined in the .cc
+  struct Data;  // compiled shapes; defined in service_model_internal.h
 
  private:
   explicit ServiceModel(std::shared_ptr<const Data> d) : d_(std::move(d)) {}

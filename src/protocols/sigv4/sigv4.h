@@ -24,6 +24,9 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "protocols/http/message.h"
+// The building blocks (FormatAmzDate, UriEncode, CanonicalUri, CanonicalQuery), exposed for tests
+// and diagnostics.
+#include "protocols/sigv4/canonical.h"
 
 namespace amiplace::sigv4 {
 
@@ -97,19 +100,5 @@ struct Credentials {
 // every header except the hop-by-hop ones clients never sign (user-agent, connection, ...).
 void Sign(OutgoingRequest& req, const Credentials& creds, std::string_view region,
           std::string_view service, TimePoint now, bool add_content_sha256_header = false);
-
-// The building blocks, exposed for tests and diagnostics.
-
-// "20150830T123600Z".
-std::string FormatAmzDate(TimePoint t);
-// Percent-encodes every byte but RFC 3986's unreserved characters (and '/' if `keep_slash`),
-// with upper-case hex digits. Appends to `out`.
-void UriEncode(std::string_view in, bool keep_slash, std::string& out);
-// The canonical URI for a raw (encoded) path: dot segments and empty segments removed, trailing
-// slash kept, then encoded once more ("/a%20b" → "/a%2520b").
-std::string CanonicalUri(std::string_view raw_path);
-// The canonical query string for a raw (encoded) query, without '?'. `drop_signature` leaves
-// out X-Amz-Signature, as a presigned request's canonical form does.
-std::string CanonicalQuery(std::string_view raw_query, bool drop_signature = false);
 
 }  // namespace amiplace::sigv4
