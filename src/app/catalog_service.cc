@@ -134,11 +134,14 @@ Result<ChangeSetRef> CatalogService::CancelChangeSet(const Caller& caller, std::
 
 namespace {
 
+// Inclusive at the one-second resolution the API shows times in, so that a time a response
+// carried ("2026-11-26T06:12:51Z") works as either bound.
 bool InRange(const DateRange& r, std::optional<TimePoint> t) {
   if (!r.after && !r.before) return true;
   if (!t) return false;
-  if (r.after && *t < *r.after) return false;
-  if (r.before && *t > *r.before) return false;
+  auto secs = std::chrono::floor<std::chrono::seconds>(*t);
+  if (r.after && secs < std::chrono::floor<std::chrono::seconds>(*r.after)) return false;
+  if (r.before && secs > std::chrono::floor<std::chrono::seconds>(*r.before)) return false;
   return true;
 }
 

@@ -86,8 +86,9 @@ describe('StartChangeSet / DescribeChangeSet / DescribeEntity', () => {
     assert.ok(!productId.includes(desc.ProductCode), 'the product code is not the product ID');
   });
 
-  test('CreateProduct with an empty DetailsDocument is accepted', async () => {
+  test('CreateProduct with an empty DetailsDocument is accepted; the default ChangeSetName names the account', async () => {
     const d = await applyChangeSet(client, [createProductChange(undefined)]);
+    assert.equal(d.ChangeSetName, `Submitted by ${seller.AccountId}`);
     const id = idOf(d.ChangeSet[0].Entity.Identifier);
     const e = await describeEntity(client, id);
     assert.equal(e.DetailsDocument.Description.Visibility, 'Draft');
@@ -312,6 +313,18 @@ describe('Offer@1.0', () => {
     const products = await listAllEntities(client, { EntityType: 'AmiProduct' });
     assert.ok(products.every((s) => s.EntityId.startsWith('prod-')), 'only products');
     assert.ok(products.some((s) => s.EntityId === productId));
+  });
+
+  test('ListEntities OfferFilters: ProductId, Name (values and wildcard), EntityId, State', async () => {
+    const offers = (f) => listAllEntities(client, { EntityType: 'Offer', EntityTypeFilters: { OfferFilters: f } })
+      .then((l) => l.map((s) => s.EntityId).sort());
+    assert.deepEqual(await offers({ ProductId: { ValueList: [productId] } }), [offerId]);
+    assert.deepEqual(await offers({ Name: { ValueList: ['Renamed offer'] } }), [offerId]);
+    assert.deepEqual(await offers({ Name: { WildCardValue: 'enamed' } }), [offerId]);
+    assert.deepEqual(await offers({ EntityId: { ValueList: [offerId] } }), [offerId]);
+    const all = await listAllEntities(client, { EntityType: 'Offer' });
+    assert.deepEqual(await offers({ State: { ValueList: ['Draft'] } }), all.map((s) => s.EntityId).sort());
+    assert.deepEqual(await offers({ State: { ValueList: ['Released'] } }), []);
   });
 });
 

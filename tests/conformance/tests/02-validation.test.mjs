@@ -68,6 +68,14 @@ describe('StartChangeSet: synchronous validation names the field', () => {
     assert.equal(d.Status, 'SUCCEEDED');
   });
 
+  test('lengths count characters (code points), not bytes or UTF-16 units', async () => {
+    const d = await runChangeSet(client, [createProductChange('é'.repeat(36) + '😀'.repeat(36))]);
+    assert.equal(d.Status, 'SUCCEEDED');
+    const e = await describeEntity(client, idOf(d.ChangeSet[0].Entity.Identifier));
+    assert.equal(e.DetailsDocument.Description.ProductTitle, 'é'.repeat(36) + '😀'.repeat(36));
+    await expectError(start([createProductChange('😀'.repeat(73))]), V, 422, 'ProductTitle');
+  });
+
   test('CreateProduct ProductTitle of the wrong JSON type', async () => {
     await expectError(start([{ ChangeType: 'CreateProduct', Entity: { Type: 'AmiProduct@1.0' },
       DetailsDocument: { ProductTitle: 123 } }]), V, 422, 'ProductTitle');
@@ -137,6 +145,56 @@ describe('StartChangeSet: synchronous validation names the field', () => {
 
   test('UpdateInformation on a product that does not exist is ResourceNotFoundException', async () => {
     await expectError(update({ ShortDescription: 'x' }, 'prod-zzzzzzzzzzzzz'), 'ResourceNotFoundException', 404);
+  });
+
+  const itemLimits = [
+    ['VideoUrls', { VideoUrls: ['https://example.com/1.mp4', 'https://example.com/2.mp4'] }],
+    ['AdditionalResources', { AdditionalResources: [1, 2, 3, 4].map((i) => ({ Text: `t${i}`, Url: `https://example.com/${i}` })) }],
+    ['Highlights', { Highlights: ['h'.repeat(501)] }],
+    ['SearchKeywords', { SearchKeywords: ['k'.repeat(51)] }],
+    ['ShortDescription', { ShortDescription: 'bell\u0007' }],
+  ];
+  for (const [field, details] of itemLimits) {
+    test(`UpdateInformation ${field} over its item limit or with a control character`, async () => {
+      await expectError(update(details), V, 422, field);
+    });
+  }
+
+  test('UpdateInformation with no field at all', async () => {
+    await expectError(update({}), V, 422, 'DetailsDocument');
+  });
+
+  test('UpdateInformation SearchKeywords totalling over 250 characters FAILS with INVALID_INPUT', async () => {
+    await expectRejected([updateInformationChange(filledId,
+      { SearchKeywords: Array.from({ length: 6 }, (_, i) => String(i).repeat(50)) })], 'SearchKeywords', 'INVALID_INPUT');
+  });
+
+  test('UpdateInformation Sku null clears it', async () => {
+    let d = await runChangeSet(client, [updateInformationChange(filledId, { Sku: 'TO-CLEAR' })]);
+    assert.equal(d.Status, 'SUCCEEDED');
+    d = await runChangeSet(client, [updateInformationChange(filledId, { Sku: null })]);
+    assert.equal(d.Status, 'SUCCEEDED');
+    assert.equal((await describeEntity(client, filledId)).DetailsDocument.Description.Sku, null);
+  });
+
+  test('CreateProduct with an Entity.Identifier', async () => {
+    await expectError(start([{ ChangeType: 'CreateProduct', Entity: { Type: 'AmiProduct@1.0', Identifier: productId },
+      DetailsDocument: {} }]), V, 422, 'Identifier');
+  });
+
+  test('an unknown field in UpdateInformation', async () => {
+    await expectError(update({ Colour: 'blue' }), V, 422, 'Colour');
+  });
+
+  test('two changes with the same ChangeName', async () => {
+    await expectError(start([createProductChange('a', 'Same'), createProductChange('b', 'Same')]), V, 422, 'ChangeName');
+  });
+
+  test('references that form a cycle', async () => {
+    await expectError(start([
+      { ChangeType: 'CreateOffer', ChangeName: 'A', Entity: { Type: 'Offer@1.0' }, DetailsDocument: { ProductId: '$B.Entity.Identifier' } },
+      { ChangeType: 'CreateOffer', ChangeName: 'B', Entity: { Type: 'Offer@1.0' }, DetailsDocument: { ProductId: '$A.Entity.Identifier' } },
+    ]), V, 422, /cycle|\$A|\$B/);
   });
 
   test('the same ChangeType twice on one entity in one change set', async () => {
@@ -321,8 +379,8 @@ describe('other operations: limits', () => {
 });
 
 describe('malformed and oversized requests (raw, signed)', () => {
-  const post = (path, body, headers = { 'content-type': 'application/json' }) =>
-    rawRequest(server.endpoint, { method: 'POST', path, body, headers, creds: seller });
+  const post = (path, body, headers = {}) => rawRequest(server.endpoint,
+    { method: 'POST', path, body, headers: { 'content-type': 'application/json', ...headers }, creds: seller });
 
   test('the raw signer itself is accepted (sanity check)', async () => {
     const r = await post('/ListEntities', JSON.stringify({ Catalog: CATALOG, EntityType: 'AmiProduct', MaxResults: 1 }));
@@ -371,6 +429,34 @@ describe('malformed and oversized requests (raw, signed)', () => {
     }
   });
 
+  test('JSON nested 100,000 deep is 400, not a crash', async () => {
+    const deep = '['.repeat(100000) + ']'.repeat(100000);
+    const r = await post('/StartChangeSet', `{"Catalog":"AWSMarketplace","ChangeSet":[{"ChangeType":"CreateProduct",` +
+      `"Entity":{"Type":"AmiProduct@1.0"},"DetailsDocument":{"x":${deep}}}]}`);
+    assert.equal(r.status, 400, r.text.slice(0, 200));
+    assert.equal(r.errorType, 'SerializationException');
+  });
+
+  test('invalid UTF-8 in the body is 400 SerializationException', async () => {
+    const r = await post('/StartChangeSet', Buffer.concat([Buffer.from('{"Catalog":"AWSMarketplace","ChangeSetName":"'),
+      Buffer.from([0xff, 0xfe]), Buffer.from('","ChangeSet":[]}')]));
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.errorType, 'SerializationException');
+  });
+
+  test('a non-integer MaxResults is 422 naming MaxResults', async () => {
+    for (const v of ['2.5', '1e30', '-1']) {
+      const r = await post('/ListEntities', `{"Catalog":"AWSMarketplace","EntityType":"AmiProduct","MaxResults":${v}}`);
+      assert.equal(r.status, 422, `${v}: ${r.text}`);
+      assert.match(r.json?.Message ?? '', /MaxResults|maxResults/);
+    }
+  });
+
+  test('oversized request headers are refused with a 4xx, and the server lives on', async () => {
+    const r = await post('/ListEntities', '{}', { 'x-padding': 'a'.repeat(100_000) });
+    assert.ok(r.status === 431 || r.status === 400, `got ${r.status}`);
+  });
+
   test('a required field missing is 422 naming it', async () => {
     const r = await post('/StartChangeSet', JSON.stringify({ Catalog: CATALOG }));
     assert.equal(r.status, 422, r.text);
@@ -378,6 +464,18 @@ describe('malformed and oversized requests (raw, signed)', () => {
     const r2 = await post('/ListEntities', JSON.stringify({ Catalog: CATALOG }));
     assert.equal(r2.status, 422, r2.text);
     assert.ok(r2.json?.Message?.includes('EntityType'), r2.text);
+  });
+
+  test('a GET without its required query parameter is 422 naming it', async () => {
+    const r = await rawRequest(server.endpoint, { method: 'GET', path: '/DescribeChangeSet',
+      query: { catalog: CATALOG }, creds: seller });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.errorType, V);
+    assert.match(r.json?.Message ?? '', /changeSetId|ChangeSetId/);
+    const r2 = await rawRequest(server.endpoint, { method: 'GET', path: '/DescribeEntity',
+      query: { catalog: CATALOG }, creds: seller });
+    assert.equal(r2.status, 422, r2.text);
+    assert.match(r2.json?.Message ?? '', /entityId|EntityId/);
   });
 
   test('an unknown operation path is a 4xx, not a crash', async () => {

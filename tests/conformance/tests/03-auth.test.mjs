@@ -82,6 +82,23 @@ describe('SigV4', () => {
     assert.equal(r.errorType, 'InvalidSignatureException', r.text);
   });
 
+  test('a garbled Authorization header is IncompleteSignatureException', async () => {
+    const r = await rawRequest(server.endpoint, { path: '/ListEntities', sign: false, body: '{}',
+      headers: { authorization: 'AWS4-HMAC-SHA256 garbage', 'x-amz-date': '20260101T000000Z' } });
+    assert.ok([400, 403].includes(r.status), `${r.status} ${r.text}`);
+    assert.equal(r.errorType, 'IncompleteSignatureException', r.text);
+  });
+
+  test('a signature scoped to another service is 403 InvalidSignatureException', async () => {
+    const { sign } = await import('../lib/raw.mjs');
+    const url = new URL(server.endpoint);
+    const body = JSON.stringify({ Catalog: CATALOG, EntityType: 'AmiProduct' });
+    const headers = sign({ method: 'POST', host: url.host, path: '/ListEntities', body, creds: sellerA, service: 'execute-api' });
+    const r = await rawRequest(server.endpoint, { path: '/ListEntities', sign: false, headers, body });
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.errorType, 'InvalidSignatureException', r.text);
+  });
+
   test('an unsigned request is 403 MissingAuthenticationTokenException', async () => {
     const r = await rawRequest(server.endpoint, { path: '/ListEntities', sign: false,
       body: JSON.stringify({ Catalog: CATALOG, EntityType: 'AmiProduct' }), headers: { 'content-type': 'application/json' } });
@@ -108,6 +125,24 @@ describe('account roles and the admin CLI', () => {
   test('a BUYER cannot start a change set: AccessDeniedException 403', async () => {
     const c = catalogClient(server, buyer);
     await expectError(startChangeSet(c, [createProductChange('Buyer Product')]), 'AccessDeniedException', 403);
+  });
+
+  test('the OPERATOR cannot start a change set either: AccessDeniedException 403', async () => {
+    const c = catalogClient(server, server.operator);
+    await expectError(startChangeSet(c, [createProductChange('Operator Product')]), 'AccessDeniedException', 403);
+  });
+
+  test('a BUYER sees no Draft product: ListEntities is empty, DescribeEntity is 404', async () => {
+    const c = catalogClient(server, buyer);
+    const out = await call(c, 'ListEntities', { Catalog: CATALOG, EntityType: 'AmiProduct' });
+    assert.deepEqual(out.EntitySummaryList, []);
+    await expectError(describeEntity(c, productA), 'ResourceNotFoundException', 404);
+  });
+
+  test('admin create-account without --name exits 2 (usage error)', () => {
+    const r = runAmiplace(['admin', 'create-account', '--type', 'SELLER', '--endpoint-url', server.endpoint],
+      { creds: server.operator });
+    assert.equal(r.status, 2, `exit ${r.status}\nstderr: ${r.stderr}`);
   });
 
   test('a seller running admin create-account exits 1 with AccessDeniedException on stderr', () => {
@@ -210,5 +245,56 @@ describe('one seller cannot see or change another seller\'s entities', () => {
   test('the product created by seller A names A\'s account in its ARN', async () => {
     const e = await describeEntity(clientA, productA);
     assert.equal(e.EntityArn, arnA());
+  });
+});
+
+describe('sharing through a resource policy', () => {
+  test('a policy naming seller B lets B read (SHARED) but not change A\'s product', async () => {
+    const shared = await createProduct(clientA, 'Shared With B');
+    const arn = `arn:aws:aws-marketplace:us-east-1:${sellerA.AccountId}:AWSMarketplace/AmiProduct/${shared}`;
+    await expectError(describeEntity(clientB, shared), 'ResourceNotFoundException', 404);
+    await call(clientA, 'PutResourcePolicy', { ResourceArn: arn, Policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${sellerB.AccountId}:root` },
+        Action: ['aws-marketplace:DescribeEntity', 'aws-marketplace:ListEntities'], Resource: arn }],
+    }) });
+    const e = await describeEntity(clientB, shared);
+    assert.equal(idOf(e.EntityIdentifier), shared);
+    const sharedList = await listAllEntities(clientB, { OwnershipType: 'SHARED' });
+    assert.deepEqual(sharedList.map((s) => s.EntityId), [shared]);
+    const self = await listAllEntities(clientB, { OwnershipType: 'SELF' });
+    assert.ok(!self.some((s) => s.EntityId === shared), 'a shared product is not listed as SELF');
+    try {
+      await startChangeSet(clientB, [updateInformationChange(shared, { ShortDescription: 'not yours' })]);
+      assert.fail('B changed A\'s shared product');
+    } catch (err) {
+      assert.ok(['ResourceNotFoundException', 'AccessDeniedException'].includes(err.name), `${err.name}: ${err.message}`);
+    }
+    await call(clientA, 'DeleteResourcePolicy', { ResourceArn: arn });
+    await expectError(describeEntity(clientB, shared), 'ResourceNotFoundException', 404);
+  });
+});
+
+describe('AWS\'s per-account request quotas (server run with its default quotas)', () => {
+  let quotaServer;
+  after(async () => { await quotaServer?.stop(); });
+
+  test('more than 5 ListChangeSets in a second is 429 ThrottlingException, for that account only', async () => {
+    quotaServer = await startServer({ requestQuotas: null });
+    const s1 = createAccount(quotaServer, 'SELLER', 'Throttled');
+    const s2 = createAccount(quotaServer, 'SELLER', 'Not Throttled');
+    const c1 = catalogClient(quotaServer, s1);
+    const req = (c) => call(c, 'ListChangeSets', { Catalog: CATALOG });
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => req(c1)));
+    const throttled = results.filter((r) => r.status === 'rejected');
+    assert.ok(throttled.length >= 1, 'some of 12 concurrent calls must be throttled');
+    for (const r of throttled) {
+      assert.equal(r.reason.name, 'ThrottlingException', `${r.reason.name}: ${r.reason.message}`);
+      assert.equal(r.reason.$metadata.httpStatusCode, 429);
+    }
+    assert.ok(results.filter((r) => r.status === 'fulfilled').length >= 5, 'the first 5 pass');
+    await req(catalogClient(quotaServer, s2)); // another account has its own budget
+    await new Promise((r) => setTimeout(r, 1100));
+    await req(c1); // refilled after a second
   });
 });

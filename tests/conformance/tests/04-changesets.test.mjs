@@ -102,6 +102,13 @@ describe('CancelChangeSet', () => {
     assert.equal((await describeCs(ok.ChangeSetId)).Status, 'SUCCEEDED');
   });
 
+  test('cancelling twice: the second cancel is ResourceInUseException 423', async () => {
+    const out = await startChangeSet(client, [createProductChange('Cancelled Twice')]);
+    await cancel(out.ChangeSetId);
+    assert.equal((await waitForChangeSet(client, out.ChangeSetId)).Status, 'CANCELLED');
+    await expectError(cancel(out.ChangeSetId), 'ResourceInUseException', 423);
+  });
+
   test('cancelling an unknown change set is ResourceNotFoundException 404', async () => {
     await expectError(cancel('b'.repeat(25)), 'ResourceNotFoundException', 404);
   });
@@ -131,6 +138,20 @@ describe('entity locks', () => {
     await waitForChangeSet(client, free.ChangeSetId);
   });
 
+  test('ten concurrent change sets on one entity: exactly one is accepted, nine get 423', async () => {
+    const id = await createFilledProduct(client, 'Raced Product');
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) =>
+      startChangeSet(client, [updateInformationChange(id, { Sku: `RACE-${i}` })])));
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    assert.equal(ok.length, 1, `accepted: ${ok.length}; errors: ${refused.map((r) => r.reason.name)}`);
+    for (const r of refused) {
+      assert.equal(r.reason.name, 'ResourceInUseException', r.reason.message);
+      assert.ok(r.reason.message.includes(ok[0].value.ChangeSetId), r.reason.message);
+    }
+    assert.equal((await waitForChangeSet(client, ok[0].value.ChangeSetId)).Status, 'SUCCEEDED');
+  });
+
   test('a refused set (423) leaves no trace in ListChangeSets', async () => {
     const first = await startChangeSet(client, [updateInformationChange(filledId, { Sku: 'LOCK-1' })],
       { ChangeSetName: 'lock-holder' });
@@ -157,6 +178,17 @@ describe('ClientRequestToken idempotency', () => {
     assert.equal(sets.length, 1, 'only one change set exists');
     const e = await describeEntity(client, secondFilledId);
     assert.deepEqual(e.DetailsDocument.Description.Highlights, ['Idempotent']);
+  });
+
+  test('ten concurrent requests with one token create one change set', async () => {
+    const token = randomUUID();
+    const body = [createProductChange('Concurrent Token Product')];
+    const results = await Promise.all(Array.from({ length: 10 }, () =>
+      startChangeSet(client, body, { ClientRequestToken: token })));
+    assert.equal(new Set(results.map((r) => r.ChangeSetId)).size, 1, 'all answers name one change set');
+    assert.equal((await waitForChangeSet(client, results[0].ChangeSetId)).Status, 'SUCCEEDED');
+    const all = await listAllEntities(client);
+    assert.equal(all.filter((s) => s.Name === 'Concurrent Token Product').length, 1);
   });
 
   test('same token with a different body is 422 naming ClientRequestToken', async () => {

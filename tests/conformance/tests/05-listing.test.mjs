@@ -6,7 +6,7 @@ import {
   startServer, createAccount, catalogClient, call, catalog, expectError, sleep,
 } from '../lib/server.mjs';
 import {
-  CATALOG, ISO20, idOf, createProducts, createFilledProduct, applyChangeSet, updateInformationChange,
+  CATALOG, ISO20, idOf, fullInformation, createProducts, createFilledProduct, applyChangeSet, updateInformationChange,
   listAllEntities, listAllChangeSets, describeEntity,
 } from '../lib/fixtures.mjs';
 
@@ -144,7 +144,7 @@ describe('ListEntities filters', () => {
   });
 
   test('LastModifiedDate DateRange filter, and an update moves LastModifiedDate', async () => {
-    await sleep(1100); // dates have one-second resolution
+    await sleep(2000); // dates have one-second resolution
     const fresh = await createFilledProduct(client, 'Listed Fresh');
     ids.push(fresh);
     titles.push('Listed Fresh');
@@ -155,6 +155,17 @@ describe('ListEntities filters', () => {
       BeforeValue: new Date(Date.parse(e.LastModifiedDate) - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') } } });
     assert.ok(!beforeOnly.some((s) => s.EntityId === fresh));
     assert.equal(beforeOnly.length, ids.length - 1);
+  });
+
+  test('DateRange bounds are inclusive at the one-second resolution LastModifiedDate shows', async () => {
+    const [p] = await listWith({ ProductTitle: { ValueList: ['Listed Fresh'] } });
+    const d = p.LastModifiedDate;
+    const before = await listWith({ LastModifiedDate: { DateRange: { BeforeValue: d } } });
+    assert.ok(before.some((s) => s.EntityId === p.EntityId), `BeforeValue ${d} should include a product modified at ${d}`);
+    const after = await listWith({ LastModifiedDate: { DateRange: { AfterValue: d } } });
+    assert.ok(after.some((s) => s.EntityId === p.EntityId), `AfterValue ${d} should include a product modified at ${d}`);
+    const both = await listWith({ LastModifiedDate: { DateRange: { AfterValue: d, BeforeValue: d } } });
+    assert.deepEqual(both.map((s) => s.EntityId), [p.EntityId]);
   });
 
   test('filters and sort combine with pagination', async () => {
@@ -183,8 +194,9 @@ describe('ListChangeSets', () => {
     extraSets = [];
     for (let i = 0; i < 3; i++) {
       if (i) await sleep(1100);
-      extraSets.push(await applyChangeSet(client, [updateInformationChange(ids[i], { ShortDescription: `s${i}` })], {
-        ChangeSetName: `named-${i}` }).catch(async (e) => { throw e; }));
+      extraSets.push(await applyChangeSet(client,
+        [updateInformationChange(ids[i], fullInformation({ ProductTitle: titles[i], ShortDescription: `s${i}` }))],
+        { ChangeSetName: `named-${i}` }));
     }
   });
 
@@ -253,6 +265,16 @@ describe('ListChangeSets', () => {
     assert.deepEqual(endAfter.map((s) => s.ChangeSetName), ['named-2']);
   });
 
+  test('time filters are inclusive at the one-second resolution StartTime/EndTime show', async () => {
+    const set = extraSets[2];
+    const names = async (Name, value) => (await listAllChangeSets(client, { FilterList: [
+      { Name, ValueList: [value] }, { Name: 'ChangeSetName', ValueList: ['named-2'] }] })).map((x) => x.ChangeSetName);
+    assert.deepEqual(await names('AfterStartTime', set.StartTime), ['named-2'], 'AfterStartTime = its StartTime');
+    assert.deepEqual(await names('BeforeStartTime', set.StartTime), ['named-2'], 'BeforeStartTime = its StartTime');
+    assert.deepEqual(await names('AfterEndTime', set.EndTime), ['named-2'], 'AfterEndTime = its EndTime');
+    assert.deepEqual(await names('BeforeEndTime', set.EndTime), ['named-2'], 'BeforeEndTime = its EndTime');
+  });
+
   test('ListChangeSets summaries carry ARN, times and EntityIdList', async () => {
     const [s] = await listAllChangeSets(client, { FilterList: [{ Name: 'ChangeSetName', ValueList: ['named-0'] }] });
     assert.equal(s.ChangeSetId, extraSets[0].ChangeSetId);
@@ -261,5 +283,53 @@ describe('ListChangeSets', () => {
     assert.equal(s.EndTime, extraSets[0].EndTime);
     assert.deepEqual(s.EntityIdList, [ids[0]]);
     assert.equal(idOf(s.EntityIdList[0]), ids[0]);
+  });
+});
+
+describe('pagination with ties in the sort key', () => {
+  let all;
+  before(async () => {
+    // 25 products with one title and 5 without a title, all modified within a second or two.
+    await createProducts(client, Array.from({ length: 25 }, () => 'Same Title'));
+    await createProducts(client, Array.from({ length: 5 }, () => undefined));
+    all = (await listAllEntities(client)).map((s) => s.EntityId).sort();
+  });
+
+  const walk = async (input, pageSize) => {
+    const pages = await collectPages(catalog.paginateListEntities({ client, pageSize },
+      { Catalog: CATALOG, EntityType: 'AmiProduct', ...input }));
+    return pages.flatMap((p) => p.EntitySummaryList.map((s) => s.EntityId));
+  };
+
+  for (const [label, input] of [
+    ['ProductTitle', { EntityTypeSort: { AmiProductSort: { SortBy: 'ProductTitle', SortOrder: 'ASCENDING' } } }],
+    ['ProductTitle DESCENDING', { EntityTypeSort: { AmiProductSort: { SortBy: 'ProductTitle', SortOrder: 'DESCENDING' } } }],
+    ['Visibility', { EntityTypeSort: { AmiProductSort: { SortBy: 'Visibility', SortOrder: 'ASCENDING' } } }],
+    ['LastModifiedDate (default)', {}],
+  ]) {
+    test(`sorted by ${label}, pages of 7 hold every product exactly once`, async () => {
+      const got = await walk(input, 7);
+      assert.equal(new Set(got).size, got.length, 'no duplicates');
+      assert.deepEqual([...got].sort(), all, 'none missing');
+    });
+  }
+
+  test('the page size may change from one page to the next', async () => {
+    const first = await call(client, 'ListEntities', { Catalog: CATALOG, EntityType: 'AmiProduct', MaxResults: 5 });
+    const second = await call(client, 'ListEntities', { Catalog: CATALOG, EntityType: 'AmiProduct', MaxResults: 50,
+      NextToken: first.NextToken });
+    const got = [...first.EntitySummaryList, ...second.EntitySummaryList].map((s) => s.EntityId);
+    assert.equal(first.EntitySummaryList.length, 5);
+    assert.equal(second.EntitySummaryList.length, 50);
+    assert.equal(new Set(got).size, got.length);
+  });
+
+  test('a tampered NextToken is 422 naming NextToken', async () => {
+    const first = await call(client, 'ListEntities', { Catalog: CATALOG, EntityType: 'AmiProduct', MaxResults: 5 });
+    const t = first.NextToken;
+    const i = Math.floor(t.length / 2);
+    const tampered = t.slice(0, i) + (t[i] === 'A' ? 'B' : 'A') + t.slice(i + 1);
+    await expectError(call(client, 'ListEntities', { Catalog: CATALOG, EntityType: 'AmiProduct', MaxResults: 5,
+      NextToken: tampered }), 'ValidationException', 422, 'NextToken');
   });
 });

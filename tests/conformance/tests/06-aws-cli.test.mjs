@@ -113,6 +113,33 @@ describe('AWS CLI', () => {
     assert.deepEqual(out.Tags, [{ Key: 'stage', Value: 'beta' }]);
   });
 
+  test('untag-resource, and resource policies through the CLI (ARNs in query strings)', () => {
+    const arn = `arn:aws:aws-marketplace:us-east-1:${seller.AccountId}:AWSMarketplace/AmiProduct/${productId}`;
+    assert.equal(cli(['untag-resource', '--resource-arn', arn, '--tag-keys', 'stage']).status, 0);
+    assert.deepEqual(ok(cli(['list-tags-for-resource', '--resource-arn', arn])).Tags, []);
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+    assert.equal(cli(['put-resource-policy', '--resource-arn', arn, '--policy', policy]).status, 0);
+    const got = ok(cli(['get-resource-policy', '--resource-arn', arn]));
+    assert.deepEqual(JSON.parse(got.Policy), JSON.parse(policy));
+    assert.equal(cli(['delete-resource-policy', '--resource-arn', arn]).status, 0);
+    const r = cli(['get-resource-policy', '--resource-arn', arn]);
+    assert.ok(CLI_ERROR_EXIT.includes(r.status), `exit ${r.status}\nstderr: ${r.stderr}`);
+    assert.match(r.stderr, /ResourceNotFoundException/);
+  });
+
+  test('batch-describe-entities through the CLI', () => {
+    const out = ok(cli(['batch-describe-entities', '--entity-request-list',
+      JSON.stringify([{ Catalog: 'AWSMarketplace', EntityId: productId }, { Catalog: 'AWSMarketplace', EntityId: 'prod-qqqqqqqqqqqqq' }])]));
+    assert.deepEqual(Object.keys(out.EntityDetails), [productId]);
+    assert.equal(out.Errors['prod-qqqqqqqqqqqqq'].ErrorCode, 'ResourceNotFound');
+  });
+
+  test('error: cancel-change-set of a finished set exits non-zero naming ResourceInUseException', () => {
+    const r = cli(['cancel-change-set', '--catalog', 'AWSMarketplace', '--change-set-id', changeSetId]);
+    assert.ok(CLI_ERROR_EXIT.includes(r.status), `exit ${r.status}\nstderr: ${r.stderr}`);
+    assert.match(r.stderr, /ResourceInUseException/);
+  });
+
   test('error: describe-entity of an unknown product exits non-zero naming ResourceNotFoundException', () => {
     const r = cli(['describe-entity', '--catalog', 'AWSMarketplace', '--entity-id', 'prod-qqqqqqqqqqqqq']);
     assert.ok(CLI_ERROR_EXIT.includes(r.status), `exit ${r.status}\nstderr: ${r.stderr}`);
