@@ -125,8 +125,8 @@ Result<ChangeSetRef> CatalogService::CancelChangeSet(const Caller& caller, std::
   if (!cancelled) {
     AMIPLACE_ASSIGN_OR_RETURN(auto now_cs, store_.GetChangeSet(id));
     return Status(ErrorCode::kResourceInUse,
-                  fmt::format("Change set {} is {}; only a change set that is PREPARING can be "
-                              "cancelled",
+                  fmt::format("Change set {} is {}; only a change set that is PREPARING (or "
+                              "waiting for review) can be cancelled",
                               id, now_cs ? ChangeSetStatusName(now_cs->status) : "gone"));
   }
   return ChangeSetRef{std::string(id), ChangeSetArn(cs->owner_account_id, id)};

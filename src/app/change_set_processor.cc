@@ -24,20 +24,33 @@ FinishedChangeSet ChangeSetProcessor::Process(ChangeSet cs) {
     if (!owner.ok()) return fault(owner.status().ToString());
     if (!owner.value()) return fault("owner account is missing");
     Status load_error;
-    EntityLoader load = [&](std::string_view id) -> std::optional<Entity> {
+    EntitySource source([&](std::string_view id) -> std::optional<Entity> {
       auto e = store_.GetEntity(id);
       if (!e.ok()) {
         load_error = e.status();
         return std::nullopt;
       }
       return std::move(e).value();
+    });
+    source.offers_of = [&](std::string_view product_id) {
+      std::vector<Entity> out;
+      auto offers = store_.ListEntities(kOfferType, cs.owner_account_id);
+      if (!offers.ok()) {
+        load_error = offers.status();
+        return out;
+      }
+      for (Entity& e : *offers) {
+        if (IndexOf(e).product_id == product_id) out.push_back(std::move(e));
+      }
+      return out;
     };
-    ProcessOutcome outcome = ProcessChangeSet(cs, registry_, **owner, now, load);
+    ProcessOutcome outcome =
+        ProcessChangeSet(cs, registry_, **owner, now, source, {.auto_approve_reviews = auto_approve_});
     if (!load_error.ok()) return fault(load_error.ToString());
     cs.status = outcome.status;
     cs.failure_code = outcome.failure_code;
     cs.failure_description = outcome.failure_description;
-    cs.end_time = now;
+    if (IsTerminal(cs.status)) cs.end_time = now;
     out.change_set = std::move(cs);
     out.changed_entities = std::move(outcome.changed_entities);
     return out;

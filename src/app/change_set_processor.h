@@ -11,16 +11,19 @@ namespace amiplace {
 
 class ChangeSetProcessor {
  public:
-  ChangeSetProcessor(Store& store, const Clock& clock, const ChangeTypeRegistry& registry)
-      : store_(store), clock_(clock), registry_(registry) {}
+  ChangeSetProcessor(Store& store, const Clock& clock, const ChangeTypeRegistry& registry,
+                     bool auto_approve_reviews = false)
+      : store_(store), clock_(clock), registry_(registry), auto_approve_(auto_approve_reviews) {}
 
-  // Computes the final state of `cs` (which must be APPLYING).
+  // Computes the outcome of `cs` (which must be APPLYING): its final state, or APPLYING with
+  // review PENDING when it now waits for the operators.
   FinishedChangeSet Process(ChangeSet cs);
 
  private:
   Store& store_;
   const Clock& clock_;
   const ChangeTypeRegistry& registry_;
+  const bool auto_approve_;
 };
 
 }  // namespace amiplace

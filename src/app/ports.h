@@ -71,7 +71,8 @@ class CatalogStore {
                                                  int max_open) = 0;
   virtual Result<std::optional<ChangeSet>> GetChangeSet(std::string_view id) = 0;
   virtual Result<std::vector<ChangeSet>> ListChangeSets(std::string_view owner) = 0;
-  // PREPARING → CANCELLED (releasing its locks). Returns false if it was no longer PREPARING.
+  // PREPARING (or APPLYING while waiting for review) → CANCELLED, releasing its locks. Returns
+  // false when it is past that.
   virtual Result<bool> CancelChangeSet(std::string_view id, TimePoint end_time) = 0;
   // Moves up to `limit` PREPARING sets with ready_at <= now to APPLYING and returns them, oldest
   // first. With `include_applying`, also returns sets already APPLYING (crash recovery).
@@ -79,8 +80,15 @@ class CatalogStore {
                                                     bool include_applying) = 0;
   // The earliest ready_at among PREPARING sets.
   virtual Result<std::optional<TimePoint>> NextReadyAt() = 0;
-  // Writes each set's outcome, its entities, and releases its locks: one transaction.
+  // Writes each set's outcome, its entities, and releases its locks: one transaction. A set
+  // still APPLYING (it waits for review) keeps its locks and only records that it waits.
   virtual Status FinishChangeSets(const std::vector<FinishedChangeSet>& finished) = 0;
+  // Sets waiting in APPLYING for the operators' review, oldest first.
+  virtual Result<std::vector<ChangeSet>> ListPendingReviews() = 0;
+  // Records the operators' decision on a PENDING review (kApproved or kRejected, with the
+  // reason); false when the set is not waiting for review (any more). The worker applies it.
+  virtual Result<bool> DecideReview(std::string_view id, ReviewState decision,
+                                    std::string_view reason) = 0;
 
   virtual Result<std::vector<ResourceTag>> ListTags(std::string_view resource_arn) = 0;
   virtual Status PutTags(std::string_view resource_arn, const std::vector<ResourceTag>& tags,

@@ -12,6 +12,7 @@
 #include "app/account_service.h"
 #include "app/catalog_service.h"
 #include "app/change_set_processor.h"
+#include "app/review_service.h"
 #include "core/resources.h"
 #include "jobs/change_set_worker.h"
 #include "protocols/amiplace_api/amiplace_api.h"
@@ -130,12 +131,13 @@ int RunServe(const ServeOptions& options) {
   const ChangeTypeRegistry& registry = BuiltinChangeTypes();
   CatalogService catalog(*store, clock, registry,
                          CatalogService::Options{.processing_delay = options.processing_delay});
-  ChangeSetProcessor processor(*store, clock, registry);
+  ChangeSetProcessor processor(*store, clock, registry, options.review == "auto");
+  ReviewService reviews(*store, processor);
   ChangeSetWorker worker(*store, clock, processor);
   catalog.SetOnSubmitted([&worker] { worker.Notify(); });
 
   protocols::CatalogApi catalog_api(catalog, *model);
-  protocols::AmiplaceApi amiplace_api(accounts, clock);
+  protocols::AmiplaceApi amiplace_api(accounts, reviews, clock);
   std::unique_ptr<protocols::RateLimiter> quotas;
   if (options.request_quotas == "aws") {
     quotas = std::make_unique<protocols::RateLimiter>(protocols::RateLimiter::CatalogQuotas());

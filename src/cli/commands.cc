@@ -69,6 +69,35 @@ std::function<int()> RegisterClientCommands(CLI::App& app) {
     *chosen = [=] { return Run(*common, "GET", "/amiplace/v1/accounts", nullptr); };
   });
 
+  CLI::App* list_reviews = admin->add_subcommand("list-reviews", "Visibility changes waiting for review");
+  AddCommon(list_reviews, *common);
+  list_reviews->callback([=] {
+    *chosen = [=] { return Run(*common, "GET", "/amiplace/v1/reviews", nullptr); };
+  });
+
+  auto change_set_id = std::make_shared<std::string>();
+  auto reason = std::make_shared<std::string>();
+  CLI::App* approve = admin->add_subcommand("approve-review", "Approve a visibility change");
+  approve->add_option("--change-set-id", *change_set_id, "The change set waiting for review")->required();
+  AddCommon(approve, *common);
+  approve->callback([=] {
+    *chosen = [=] {
+      boost::json::object body;
+      return Run(*common, "POST", "/amiplace/v1/reviews/" + *change_set_id + "/approve", &body);
+    };
+  });
+
+  CLI::App* reject = admin->add_subcommand("reject-review", "Reject a visibility change, with a reason");
+  reject->add_option("--change-set-id", *change_set_id, "The change set waiting for review")->required();
+  reject->add_option("--reason", *reason, "Why; the seller sees it in the change's ErrorDetailList")->required();
+  AddCommon(reject, *common);
+  reject->callback([=] {
+    *chosen = [=] {
+      boost::json::object body{{"Reason", *reason}};
+      return Run(*common, "POST", "/amiplace/v1/reviews/" + *change_set_id + "/reject", &body);
+    };
+  });
+
   return [chosen] { return *chosen ? (*chosen)() : -1; };
 }
 

@@ -26,7 +26,9 @@ class RouterTest : public ::testing::Test {
         std::move(model::ServiceModel::Load(resources::Find("marketplace-catalog.service-2.json"))).value());
     catalog_ = std::make_unique<CatalogService>(*store_, clock_, BuiltinChangeTypes(), CatalogService::Options{});
     catalog_api_ = std::make_unique<CatalogApi>(*catalog_, *model_);
-    amiplace_api_ = std::make_unique<AmiplaceApi>(*accounts_, clock_);
+    processor_ = std::make_unique<ChangeSetProcessor>(*store_, clock_, BuiltinChangeTypes());
+    reviews_ = std::make_unique<ReviewService>(*store_, *processor_);
+    amiplace_api_ = std::make_unique<AmiplaceApi>(*accounts_, *reviews_, clock_);
     limiter_ = std::make_unique<RateLimiter>(RateLimiter::CatalogQuotas());
     router_ = std::make_unique<Router>(*accounts_, *catalog_api_, *amiplace_api_, clock_, limiter_.get());
     Caller operator_caller{op_.account, op_.credential.access_key_id, "us-east-1"};
@@ -70,6 +72,8 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<model::ServiceModel> model_;
   std::unique_ptr<CatalogService> catalog_;
   std::unique_ptr<CatalogApi> catalog_api_;
+  std::unique_ptr<ChangeSetProcessor> processor_;
+  std::unique_ptr<ReviewService> reviews_;
   std::unique_ptr<AmiplaceApi> amiplace_api_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<Router> router_;

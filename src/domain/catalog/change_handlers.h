@@ -11,6 +11,8 @@ namespace amiplace {
 // AmiProduct@1.0
 std::unique_ptr<ChangeTypeHandler> MakeCreateProduct();
 std::unique_ptr<ChangeTypeHandler> MakeUpdateProductInformation();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateVisibility();
+std::unique_ptr<ChangeTypeHandler> MakeReleaseProduct();
 // Offer@1.0
 std::unique_ptr<ChangeTypeHandler> MakeCreateOffer();
 std::unique_ptr<ChangeTypeHandler> MakeUpdateOfferInformation();

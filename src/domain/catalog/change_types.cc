@@ -8,6 +8,8 @@ const ChangeTypeRegistry& BuiltinChangeTypes() {
     auto* r = new ChangeTypeRegistry();
     r->Register(MakeCreateProduct());
     r->Register(MakeUpdateProductInformation());
+    r->Register(MakeUpdateVisibility());
+    r->Register(MakeReleaseProduct());
     r->Register(MakeCreateOffer());
     r->Register(MakeUpdateOfferInformation());
     return r;

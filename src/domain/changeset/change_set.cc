@@ -39,6 +39,23 @@ std::string_view FailureCodeName(FailureCode f) {
   return "";
 }
 
+std::string_view ReviewStateName(ReviewState r) {
+  switch (r) {
+    case ReviewState::kNone: return "";
+    case ReviewState::kPending: return "PENDING";
+    case ReviewState::kApproved: return "APPROVED";
+    case ReviewState::kRejected: return "REJECTED";
+  }
+  return "";
+}
+
+ReviewState ParseReviewState(std::string_view name) {
+  if (name == "PENDING") return ReviewState::kPending;
+  if (name == "APPROVED") return ReviewState::kApproved;
+  if (name == "REJECTED") return ReviewState::kRejected;
+  return ReviewState::kNone;
+}
+
 bool IsTerminal(ChangeSetStatus s) {
   return s == ChangeSetStatus::kSucceeded || s == ChangeSetStatus::kFailed ||
          s == ChangeSetStatus::kCancelled;

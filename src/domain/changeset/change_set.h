@@ -18,12 +18,17 @@ namespace amiplace {
 enum class ChangeSetStatus { kPreparing, kApplying, kSucceeded, kCancelled, kFailed };
 enum class Intent { kApply, kValidate };
 enum class FailureCode { kNone, kClientError, kServerFault };
+// The marketplace operators' review of a change that needs one (UpdateVisibility). A set whose
+// review is kPending waits in APPLYING with its entities locked.
+enum class ReviewState { kNone, kPending, kApproved, kRejected };
 
 std::string_view ChangeSetStatusName(ChangeSetStatus s);
 std::optional<ChangeSetStatus> ParseChangeSetStatus(std::string_view name);
 std::string_view IntentName(Intent i);
 std::optional<Intent> ParseIntent(std::string_view name);
 std::string_view FailureCodeName(FailureCode f);  // "" for kNone
+std::string_view ReviewStateName(ReviewState r);  // "" for kNone, else PENDING|APPROVED|REJECTED
+ReviewState ParseReviewState(std::string_view name);
 
 bool IsTerminal(ChangeSetStatus s);
 // Whether the lifecycle allows moving from `from` to `to`.
@@ -63,6 +68,8 @@ struct ChangeSet {
   std::vector<Change> changes;
   std::vector<std::string> entity_ids;  // entities touched (IDs of created entities added on apply)
   boost::json::array tags;              // ChangeSetTags as submitted
+  ReviewState review = ReviewState::kNone;
+  std::string review_reason;  // the operator's reason for a rejection
 };
 
 std::string ChangeSetArn(std::string_view owner_account_id, std::string_view change_set_id);

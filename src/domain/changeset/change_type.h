@@ -30,6 +30,13 @@ class ApplyContext {
   virtual Entity* FindEntity(std::string_view id) = 0;
   // Adds a newly created entity to the working set and returns it.
   virtual Entity& AddEntity(Entity entity) = 0;
+  // The offers of a product, as they stand in the working set (stored ones and those created or
+  // changed earlier in this change set).
+  virtual std::vector<Entity*> OffersOf(std::string_view product_id) = 0;
+  // Registers a check that runs after every change of the set has applied; its errors fail the
+  // set and are reported on the change that registered it. For rules about the set's end state
+  // (e.g. ReleaseProduct needs a released offer, which a later change may release).
+  virtual void Defer(std::function<std::vector<ErrorDetail>()> check) = 0;
 };
 
 class ChangeTypeHandler {
@@ -39,6 +46,10 @@ class ChangeTypeHandler {
   virtual std::string_view change_type() const = 0;
   // Create* changes have no Entity.Identifier and produce a new entity.
   virtual bool creates_entity() const { return false; }
+  // Must be the only change of its change set (AWS's rule for UpdateVisibility).
+  virtual bool requires_own_change_set() const { return false; }
+  // Applies only after the marketplace operators approve it (the set waits in APPLYING).
+  virtual bool requires_review() const { return false; }
 
   // Synchronous checks of the details document: shape, types, lengths. The message names the
   // field, e.g. "ChangeSet[0].DetailsDocument.ProductTitle: must be at most 72 characters".

@@ -77,6 +77,12 @@ Result<ChangeSetPlan> PlanChangeSet(const std::vector<Change>& changes,
       return ValidationError(fmt::format("{}: {} needs the Identifier of the entity to change",
                                          Field(i, "Entity.Identifier"), c.change_type));
     }
+    if (h->requires_own_change_set() && changes.size() > 1) {
+      return ValidationError(fmt::format(
+          "{}: {} must be the only change in its change set; submit the other {} change(s) "
+          "separately",
+          Field(i, "ChangeType"), c.change_type, changes.size() - 1));
+    }
     AMIPLACE_RETURN_IF_ERROR(h->Validate(c.details, Field(i, "DetailsDocument")));
 
     // Entity identifier: an existing entity, or a reference to an entity created in this set.
@@ -159,8 +165,8 @@ namespace {
 
 class WorkingSet final : public ApplyContext {
  public:
-  WorkingSet(const Account& owner, TimePoint now, const EntityLoader& load)
-      : owner_(owner), now_(now), load_(load) {}
+  WorkingSet(const Account& owner, TimePoint now, const EntitySource& source)
+      : owner_(owner), now_(now), source_(source) {}
 
   const Account& owner() const override { return owner_; }
   TimePoint now() const override { return now_; }
@@ -168,7 +174,7 @@ class WorkingSet final : public ApplyContext {
   Entity* FindEntity(std::string_view id) override {
     auto it = entities_.find(std::string(id));
     if (it != entities_.end()) return &it->second;
-    auto loaded = load_(id);
+    auto loaded = source_.load(id);
     if (!loaded) return nullptr;
     return &entities_.emplace(std::string(id), std::move(*loaded)).first->second;
   }
@@ -177,6 +183,29 @@ class WorkingSet final : public ApplyContext {
     std::string id = entity.id;
     created_.insert(id);
     return entities_.insert_or_assign(id, std::move(entity)).first->second;
+  }
+
+  std::vector<Entity*> OffersOf(std::string_view product_id) override {
+    for (Entity& stored : source_.offers_of(product_id)) {
+      if (!entities_.count(stored.id)) {
+        std::string id = stored.id;
+        entities_.emplace(std::move(id), std::move(stored));
+      }
+    }
+    std::vector<Entity*> out;
+    for (auto& [id, e] : entities_) {
+      if (e.type == kOfferType && IndexOf(e).product_id == product_id) out.push_back(&e);
+    }
+    return out;
+  }
+
+  void Defer(std::function<std::vector<ErrorDetail>()> check) override {
+    deferred_.emplace_back(current_change_, std::move(check));
+  }
+
+  void SetCurrentChange(size_t i) { current_change_ = i; }
+  std::vector<std::pair<size_t, std::function<std::vector<ErrorDetail>()>>>& deferred() {
+    return deferred_;
   }
 
   void MarkModified(const std::string& id) { modified_.insert(id); }
@@ -201,15 +230,18 @@ class WorkingSet final : public ApplyContext {
  private:
   const Account& owner_;
   TimePoint now_;
-  const EntityLoader& load_;
+  const EntitySource& source_;
   std::map<std::string, Entity, std::less<>> entities_;
   std::set<std::string> created_, modified_;
+  size_t current_change_ = 0;
+  std::vector<std::pair<size_t, std::function<std::vector<ErrorDetail>()>>> deferred_;
 };
 
 }  // namespace
 
 ProcessOutcome ProcessChangeSet(ChangeSet& cs, const ChangeTypeRegistry& registry,
-                                const Account& owner, TimePoint now, const EntityLoader& load) {
+                                const Account& owner, TimePoint now, const EntitySource& source,
+                                const ProcessOptions& options) {
   ProcessOutcome outcome;
   auto plan = PlanChangeSet(cs.changes, registry);
   if (!plan.ok()) {
@@ -218,7 +250,7 @@ ProcessOutcome ProcessChangeSet(ChangeSet& cs, const ChangeTypeRegistry& registr
     outcome.failure_description = plan.status().message();
     return outcome;
   }
-  WorkingSet ws(owner, now, load);
+  WorkingSet ws(owner, now, source);
   std::map<std::string, std::string> created_by_name;  // ChangeName → new entity ID
   bool any_error = false;
 
@@ -270,6 +302,7 @@ ProcessOutcome ProcessChangeSet(ChangeSet& cs, const ChangeTypeRegistry& registr
     }
 
     std::string created_id;
+    ws.SetCurrentChange(i);
     std::vector<ErrorDetail> errors = h->Apply(ws, target, details, &created_id);
     if (!errors.empty()) {
       c.errors = std::move(errors);
@@ -281,6 +314,44 @@ ProcessOutcome ProcessChangeSet(ChangeSet& cs, const ChangeTypeRegistry& registr
       if (!c.change_name.empty()) created_by_name[c.change_name] = created_id;
     } else {
       ws.MarkModified(target->id);
+    }
+  }
+
+  // Rules about the set's end state.
+  for (auto& [index, check] : ws.deferred()) {
+    std::vector<ErrorDetail> errors = check();
+    if (errors.empty()) continue;
+    any_error = true;
+    auto& list = cs.changes[index].errors;
+    list.insert(list.end(), errors.begin(), errors.end());
+  }
+
+  // Changes that need the operators' review hold the whole set until they approve.
+  bool needs_review = false;
+  for (const Change& c : cs.changes) {
+    needs_review = needs_review || registry.Find(c.entity_type, c.change_type)->requires_review();
+  }
+  if (!any_error && needs_review && cs.intent == Intent::kApply) {
+    if (cs.review == ReviewState::kNone && options.auto_approve_reviews) {
+      cs.review = ReviewState::kApproved;
+    }
+    if (cs.review == ReviewState::kNone || cs.review == ReviewState::kPending) {
+      cs.review = ReviewState::kPending;
+      for (Change& c : cs.changes) {
+        if (registry.Find(c.entity_type, c.change_type)->creates_entity()) c.resolved_entity_id.clear();
+      }
+      outcome.status = ChangeSetStatus::kApplying;
+      return outcome;
+    }
+    if (cs.review == ReviewState::kRejected) {
+      any_error = true;
+      for (Change& c : cs.changes) {
+        if (!registry.Find(c.entity_type, c.change_type)->requires_review()) continue;
+        c.errors.push_back({"AUDIT_ERROR",
+                            fmt::format("The marketplace operators rejected the request: {}",
+                                        cs.review_reason.empty() ? "no reason given"
+                                                                 : cs.review_reason)});
+      }
     }
   }
 

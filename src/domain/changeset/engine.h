@@ -28,7 +28,8 @@ Result<ChangeSetPlan> PlanChangeSet(const std::vector<Change>& changes,
                                     const ChangeTypeRegistry& registry);
 
 struct ProcessOutcome {
-  ChangeSetStatus status = ChangeSetStatus::kSucceeded;  // kSucceeded or kFailed
+  // kSucceeded or kFailed; kApplying when the set now waits for the operators' review.
+  ChangeSetStatus status = ChangeSetStatus::kSucceeded;
   FailureCode failure_code = FailureCode::kNone;
   std::string failure_description;
   std::vector<Entity> changed_entities;  // new revisions to persist (empty for VALIDATE / failure)
@@ -36,9 +37,26 @@ struct ProcessOutcome {
 
 using EntityLoader = std::function<std::optional<Entity>(std::string_view id)>;
 
-// Applies `cs` (whose changes' outcome fields it fills) for `owner` at `now`. Handler
-// exceptions are the caller's to turn into SERVER_FAULT.
+// Where the engine reads entities from.
+struct EntitySource {
+  EntitySource(EntityLoader loader) : load(std::move(loader)) {}  // NOLINT: implicit by design
+  EntityLoader load;
+  // The stored offers of a product.
+  std::function<std::vector<Entity>(std::string_view product_id)> offers_of =
+      [](std::string_view) { return std::vector<Entity>(); };
+};
+
+struct ProcessOptions {
+  bool auto_approve_reviews = false;  // serve --review auto
+};
+
+// Applies `cs` (whose changes' outcome fields, entity IDs and review state it fills) for
+// `owner` at `now`. A set with a change that needs review applies only once cs.review is
+// kApproved (or at once with auto approval); until then the outcome is kApplying and cs.review
+// kPending. A kRejected set fails with AUDIT_ERROR and the operator's reason. Handler exceptions
+// are the caller's to turn into SERVER_FAULT.
 ProcessOutcome ProcessChangeSet(ChangeSet& cs, const ChangeTypeRegistry& registry,
-                                const Account& owner, TimePoint now, const EntityLoader& load);
+                                const Account& owner, TimePoint now, const EntitySource& source,
+                                const ProcessOptions& options = {});
 
 }  // namespace amiplace

@@ -42,10 +42,55 @@ Result<bj::object> AmiplaceApi::Handle(const http::Request& req, const Caller& c
       return bj::object{{"Accounts", std::move(list)}};
     }
   }
+  if (path == "/amiplace/v1/reviews" || path.starts_with("/amiplace/v1/reviews/")) {
+    return HandleReviews(req, caller);
+  }
   if (path == "/amiplace/v1/whoami" && req.method == "GET") {
     return bj::object{{"AccountId", caller.account.account_id},
                       {"Type", AccountTypeName(caller.account.type)},
                       {"Name", caller.account.name}};
+  }
+  return Status(ErrorCode::kUnknownOperation,
+                fmt::format("{} {} is not an amiplace API operation", req.method, path));
+}
+
+// GET  /amiplace/v1/reviews
+// POST /amiplace/v1/reviews/{ChangeSetId}/approve
+// POST /amiplace/v1/reviews/{ChangeSetId}/reject   {"Reason": "..."}
+Result<bj::object> AmiplaceApi::HandleReviews(const http::Request& req, const Caller& caller) {
+  std::string_view path = req.Path();
+  if (path == "/amiplace/v1/reviews" && req.method == "GET") {
+    AMIPLACE_ASSIGN_OR_RETURN(auto reviews, reviews_.List(caller));
+    bj::array list;
+    for (const auto& r : reviews) {
+      list.push_back({{"ChangeSetId", r.change_set_id},
+                      {"EntityId", r.entity_id},
+                      {"SellerAccountId", r.seller_account_id},
+                      {"TargetVisibility", r.target_visibility},
+                      {"SubmittedAt", FormatIso8601(r.submitted_at)}});
+    }
+    return bj::object{{"Reviews", std::move(list)}};
+  }
+  constexpr std::string_view kPrefix = "/amiplace/v1/reviews/";
+  std::string_view rest = path.substr(std::min(path.size(), kPrefix.size()));
+  auto slash = rest.find('/');
+  if (req.method == "POST" && slash != std::string_view::npos) {
+    std::string id(rest.substr(0, slash));
+    std::string_view action = rest.substr(slash + 1);
+    Result<ChangeSetStatus> status = Status(ErrorCode::kUnknownOperation, "");
+    if (action == "approve") {
+      status = reviews_.Approve(caller, id);
+    } else if (action == "reject") {
+      AMIPLACE_ASSIGN_OR_RETURN(bj::value body, json::Parse(req.body.empty() ? "{}" : req.body));
+      if (!body.is_object()) return ValidationError("The request body must be a JSON object");
+      auto reason = json::GetString(body.get_object(), "Reason");
+      if (!reason) return ValidationError("Reason: is required and must be a string");
+      status = reviews_.Reject(caller, id, *reason);
+    }
+    if (status.ok() || status.status().code() != ErrorCode::kUnknownOperation) {
+      if (!status.ok()) return status.status();
+      return bj::object{{"ChangeSetId", id}, {"Status", ChangeSetStatusName(*status)}};
+    }
   }
   return Status(ErrorCode::kUnknownOperation,
                 fmt::format("{} {} is not an amiplace API operation", req.method, path));

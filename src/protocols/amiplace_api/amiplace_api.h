@@ -1,10 +1,12 @@
-// amiplace's own JSON API under /amiplace/v1/ (SigV4, service name "amiplace"): accounts now;
-// reviews, subscriptions, bills, reports and forms as later issues add them. Thread-safe.
+// amiplace's own JSON API under /amiplace/v1/ (SigV4, service name "amiplace"): accounts and
+// the operators' review queue; subscriptions, bills, reports and forms as later issues add them.
+// Thread-safe.
 #pragma once
 
 #include <boost/json.hpp>
 
 #include "app/account_service.h"
+#include "app/review_service.h"
 #include "core/clock.h"
 #include "protocols/http/message.h"
 
@@ -12,14 +14,18 @@ namespace amiplace::protocols {
 
 class AmiplaceApi {
  public:
-  AmiplaceApi(AccountService& accounts, const Clock& clock) : accounts_(accounts), clock_(clock) {}
+  AmiplaceApi(AccountService& accounts, ReviewService& reviews, const Clock& clock)
+      : accounts_(accounts), reviews_(reviews), clock_(clock) {}
 
   static bool Matches(std::string_view path) { return path.starts_with("/amiplace/v1/"); }
   // Returns the response body, or the error (rest-json shape).
   Result<boost::json::object> Handle(const http::Request& req, const Caller& caller);
 
  private:
+  Result<boost::json::object> HandleReviews(const http::Request& req, const Caller& caller);
+
   AccountService& accounts_;
+  ReviewService& reviews_;
   const Clock& clock_;
 };
 

@@ -22,9 +22,10 @@ using sqlite::Statement;
 namespace {
 
 // Migrations, applied in order; each runs once, in its own transaction.
-constexpr std::array<std::pair<int, std::string_view>, 1> kMigrations = {{
+constexpr std::pair<int, std::string_view> kMigrations[] = {
     {1, "0001_initial.sql"},
-}};
+    {3, "0003_reviews.sql"},
+};
 
 constexpr char kGetAccount[] =
     "SELECT account_id, name, type, created_at FROM accounts WHERE account_id = ?1";
@@ -61,11 +62,13 @@ constexpr char kPutPolicy[] = "UPDATE entities SET resource_policy = ?2 WHERE id
 
 constexpr char kGetChangeSet[] =
     "SELECT id, owner_account_id, name, intent, status, failure_code, failure_description, "
-    "start_time, end_time, ready_at, client_token, request_hash, changes, entity_ids, tags "
+    "start_time, end_time, ready_at, client_token, request_hash, changes, entity_ids, tags, "
+    "review, review_reason "
     "FROM change_sets WHERE id = ?1";
 constexpr char kListChangeSets[] =
     "SELECT id, owner_account_id, name, intent, status, failure_code, failure_description, "
-    "start_time, end_time, ready_at, client_token, request_hash, changes, entity_ids, tags "
+    "start_time, end_time, ready_at, client_token, request_hash, changes, entity_ids, tags, "
+    "review, review_reason "
     "FROM change_sets WHERE owner_account_id = ?1";
 constexpr char kInsertChangeSet[] =
     "INSERT INTO change_sets (id, owner_account_id, name, intent, status, failure_code, "
@@ -80,16 +83,30 @@ constexpr char kFindLock[] = "SELECT change_set_id FROM entity_locks WHERE entit
 constexpr char kInsertLock[] = "INSERT INTO entity_locks (entity_id, change_set_id) VALUES (?1, ?2)";
 constexpr char kReleaseLocks[] = "DELETE FROM entity_locks WHERE change_set_id = ?1";
 constexpr char kCancel[] =
-    "UPDATE change_sets SET status = 'CANCELLED', end_time = ?2 WHERE id = ?1 AND status = "
-    "'PREPARING'";
+    "UPDATE change_sets SET status = 'CANCELLED', end_time = ?2 WHERE id = ?1 AND (status = "
+    "'PREPARING' OR (status = 'APPLYING' AND review = 'PENDING'))";
 constexpr char kReady[] =
     "SELECT id, owner_account_id, name, intent, status, failure_code, failure_description, "
-    "start_time, end_time, ready_at, client_token, request_hash, changes, entity_ids, tags "
-    "FROM change_sets WHERE (status = 'PREPARING' AND ready_at <= ?1) OR (?3 AND status = "
-    "'APPLYING') ORDER BY start_time, rowid LIMIT ?2";
+    "start_time, end_time, ready_at, client_token, request_hash, changes, entity_ids, tags, "
+    "review, review_reason "
+    "FROM change_sets WHERE (status = 'PREPARING' AND ready_at <= ?1) "
+    "OR (status = 'APPLYING' AND review = 'APPROVED') "
+    "OR (?3 AND status = 'APPLYING' AND review IN ('', 'REJECTED')) "
+    "ORDER BY start_time, rowid LIMIT ?2";
 constexpr char kSetStatus[] = "UPDATE change_sets SET status = ?2 WHERE id = ?1";
 constexpr char kNextReady[] =
     "SELECT min(ready_at) FROM change_sets WHERE status = 'PREPARING'";
+constexpr char kAwaitReview[] =
+    "UPDATE change_sets SET review = 'PENDING', changes = ?2 WHERE id = ?1 AND status = "
+    "'APPLYING'";
+constexpr char kDecideReview[] =
+    "UPDATE change_sets SET review = ?2, review_reason = ?3 WHERE id = ?1 AND status = "
+    "'APPLYING' AND review = 'PENDING'";
+constexpr char kPendingReviews[] =
+    "SELECT id, owner_account_id, name, intent, status, failure_code, failure_description, "
+    "start_time, end_time, ready_at, client_token, request_hash, changes, entity_ids, tags, "
+    "review, review_reason FROM change_sets WHERE review = 'PENDING' AND status = 'APPLYING' "
+    "ORDER BY start_time, rowid";
 constexpr char kFinish[] =
     "UPDATE change_sets SET status = ?2, failure_code = ?3, failure_description = ?4, "
     "end_time = ?5, changes = ?6, entity_ids = ?7 WHERE id = ?1 AND status = 'APPLYING'";
@@ -169,6 +186,8 @@ Result<ChangeSet> ReadChangeSet(const Statement& s) {
   for (const auto& id : ids.as_array()) cs.entity_ids.emplace_back(id.as_string());
   AMIPLACE_ASSIGN_OR_RETURN(auto tags, json::Parse(s.TextView(14), "stored tags"));
   cs.tags = tags.as_array();
+  cs.review = ParseReviewState(s.TextView(15));
+  cs.review_reason = s.Text(16);
   return cs;
 }
 
@@ -572,6 +591,13 @@ Status SqliteStore::FinishChangeSets(const std::vector<FinishedChangeSet>& finis
   return Write([&](Connection& c) -> Status {
     for (const auto& f : finished) {
       const ChangeSet& cs = f.change_set;
+      if (cs.status == ChangeSetStatus::kApplying) {
+        // Not finished: it now waits for the operators' review, its locks held.
+        AMIPLACE_ASSIGN_OR_RETURN(auto w, c.Prepare(kAwaitReview));
+        w->Bind(1, cs.id).Bind(2, boost::json::serialize(ChangesToJson(cs.changes)));
+        AMIPLACE_RETURN_IF_ERROR(w->Run());
+        continue;
+      }
       AMIPLACE_ASSIGN_OR_RETURN(auto s, c.Prepare(kFinish));
       s->Bind(1, cs.id).Bind(2, ChangeSetStatusName(cs.status)).Bind(3, FailureCodeName(cs.failure_code));
       s->Bind(4, cs.failure_description);
@@ -586,6 +612,32 @@ Status SqliteStore::FinishChangeSets(const std::vector<FinishedChangeSet>& finis
     }
     return Status::Ok();
   });
+}
+
+Result<std::vector<ChangeSet>> SqliteStore::ListPendingReviews() {
+  AMIPLACE_ASSIGN_OR_RETURN(Connection * c, Reader());
+  AMIPLACE_ASSIGN_OR_RETURN(auto s, c->Prepare(kPendingReviews));
+  std::vector<ChangeSet> out;
+  while (true) {
+    AMIPLACE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    AMIPLACE_ASSIGN_OR_RETURN(ChangeSet cs, ReadChangeSet(*s));
+    out.push_back(std::move(cs));
+  }
+  return out;
+}
+
+Result<bool> SqliteStore::DecideReview(std::string_view id, ReviewState decision,
+                                       std::string_view reason) {
+  bool decided = false;
+  AMIPLACE_RETURN_IF_ERROR(Write([&](Connection& c) -> Status {
+    AMIPLACE_ASSIGN_OR_RETURN(auto s, c.Prepare(kDecideReview));
+    s->Bind(1, id).Bind(2, ReviewStateName(decision)).Bind(3, reason);
+    AMIPLACE_RETURN_IF_ERROR(s->Run());
+    decided = c.Changes() == 1;
+    return Status::Ok();
+  }));
+  return decided;
 }
 
 // ---- tags -----------------------------------------------------------------------------------

@@ -49,6 +49,9 @@ class SqliteStore final : public Store {
   Result<std::vector<ChangeSet>> ClaimReady(TimePoint now, int limit, bool include_applying) override;
   Result<std::optional<TimePoint>> NextReadyAt() override;
   Status FinishChangeSets(const std::vector<FinishedChangeSet>& finished) override;
+  Result<std::vector<ChangeSet>> ListPendingReviews() override;
+  Result<bool> DecideReview(std::string_view id, ReviewState decision,
+                            std::string_view reason) override;
   Result<std::vector<ResourceTag>> ListTags(std::string_view resource_arn) override;
   Status PutTags(std::string_view resource_arn, const std::vector<ResourceTag>& tags,
                  size_t max_tags) override;
