@@ -15,6 +15,8 @@
 #include "domain/account.h"
 #include "domain/catalog/entity.h"
 #include "domain/changeset/change_set.h"
+#include "domain/commerce/subscription.h"
+#include "domain/commerce/image.h"
 
 namespace amiplace {
 
@@ -109,6 +111,52 @@ class MetaStore {
 };
 
 // Everything a store provides.
-class Store : public AccountStore, public CatalogStore, public MetaStore {};
+class SubscriptionStore {
+ public:
+  virtual ~SubscriptionStore() = default;
+  // Inserts `sub` as ACTIVE unless the buyer already has an active subscription to the product,
+  // in which case that one is returned (subscribing twice changes nothing).
+  virtual Result<Subscription> Subscribe(const Subscription& sub) = 0;
+  // ACTIVE → CANCELLED; nullopt when the buyer has no active subscription to the product.
+  virtual Result<std::optional<Subscription>> CancelSubscription(std::string_view buyer_account_id,
+                                                                 std::string_view product_id,
+                                                                 TimePoint at) = 0;
+  virtual Result<std::vector<Subscription>> ListSubscriptions(std::string_view buyer_account_id) = 0;
+  virtual Result<std::vector<Subscription>> ListSubscriptionsOf(std::string_view buyer_account_id,
+                                                                std::string_view product_id) = 0;
+  // IDs of products whose title, descriptions, keywords or categories match every word of
+  // `text` (prefix match), best match first. Empty `text` matches every product.
+  virtual Result<std::vector<std::string>> SearchProducts(std::string_view text) = 0;
+};
+
+// Machine images (EC2 AMIs), kept per region. Image IDs are unique across regions.
+class ImageStore {
+ public:
+  virtual ~ImageStore() = default;
+  struct PutOutcome {
+    bool written = true;
+    std::string name_taken_by;  // when not written: the available image that has the name
+  };
+  // Inserts `image`, or replaces the stored image with its ID. Writes nothing when `image` is
+  // available and another available image of the same owner in the same region has its name
+  // (EC2 names are unique per owner and region): the check and the write are one transaction.
+  virtual Result<PutOutcome> PutImage(const Image& image) = 0;
+  // The image with this ID in `region`, in any state; nullopt when there is none there.
+  virtual Result<std::optional<Image>> GetImage(std::string_view region,
+                                                std::string_view image_id) = 0;
+  // The available image of `owner` named `name` in `region`.
+  virtual Result<std::optional<Image>> FindImageByName(std::string_view region,
+                                                       std::string_view owner,
+                                                       std::string_view name) = 0;
+  // Images in `region` (any state), only those of `owner` when given; ordered by image ID.
+  virtual Result<std::vector<Image>> ListImages(std::string_view region,
+                                                std::optional<std::string_view> owner) = 0;
+  // Images in `region` (any state) that carry `product_code`; ordered by image ID.
+  virtual Result<std::vector<Image>> ListImagesByProductCode(std::string_view region,
+                                                             std::string_view product_code) = 0;
+};
+
+class Store : public AccountStore, public CatalogStore, public MetaStore, public SubscriptionStore,
+              public ImageStore {};
 
 }  // namespace amiplace

@@ -13,10 +13,13 @@
 #include "app/catalog_service.h"
 #include "app/change_set_processor.h"
 #include "app/review_service.h"
+#include "app/buyer_service.h"
+#include "app/image_service.h"
 #include "core/resources.h"
 #include "jobs/change_set_worker.h"
 #include "protocols/amiplace_api/amiplace_api.h"
 #include "protocols/catalog/catalog_api.h"
+#include "protocols/ec2/ec2_api.h"
 #include "protocols/http/server.h"
 #include "protocols/model/service_model.h"
 #include "protocols/router.h"
@@ -137,12 +140,15 @@ int RunServe(const ServeOptions& options) {
   catalog.SetOnSubmitted([&worker] { worker.Notify(); });
 
   protocols::CatalogApi catalog_api(catalog, *model);
-  protocols::AmiplaceApi amiplace_api(accounts, reviews, clock);
+  BuyerService buyers(*store, clock);
+  protocols::AmiplaceApi amiplace_api(accounts, reviews, buyers, clock);
   std::unique_ptr<protocols::RateLimiter> quotas;
   if (options.request_quotas == "aws") {
     quotas = std::make_unique<protocols::RateLimiter>(protocols::RateLimiter::CatalogQuotas());
   }
-  protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get());
+  ImageService images(*store, clock);
+  protocols::Ec2Api ec2_api(images);
+  protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get(), &ec2_api);
   http::Server server(server_options, router);
 
   worker.Start();

@@ -20,6 +20,21 @@ void AddCommon(CLI::App* cmd, Common& c) {
   cmd->add_option("--region", c.region, "Signing region (default $AWS_REGION or us-east-1)");
 }
 
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
 int Run(const Common& c, std::string_view method, std::string_view path, const boost::json::object* body) {
   ClientConfig config = ConfigFromEnvironment(c.endpoint, c.region);
   if (config.credentials.access_key_id.empty() || config.credentials.secret_access_key.empty()) {
@@ -96,6 +111,55 @@ std::function<int()> RegisterClientCommands(CLI::App& app) {
       boost::json::object body{{"Reason", *reason}};
       return Run(*common, "POST", "/amiplace/v1/reviews/" + *change_set_id + "/reject", &body);
     };
+  });
+
+  CLI::App* buyer = app.add_subcommand("buyer", "Buyer commands");
+  buyer->require_subcommand(1);
+  auto query = std::make_shared<std::string>();
+  auto product_id = std::make_shared<std::string>();
+
+  CLI::App* search = buyer->add_subcommand("search", "Search the products you can see");
+  search->add_option("--query", *query, "Words to find in titles, descriptions, keywords, categories");
+  AddCommon(search, *common);
+  search->callback([=] {
+    *chosen = [=] {
+      return Run(*common, "GET", "/amiplace/v1/products?query=" + UrlEncode(*query), nullptr);
+    };
+  });
+
+  CLI::App* describe = buyer->add_subcommand("describe-product", "A product's versions, regions and AMIs");
+  describe->add_option("--product-id", *product_id, "prod-...")->required();
+  AddCommon(describe, *common);
+  describe->callback([=] {
+    *chosen = [=] {
+      return Run(*common, "GET", "/amiplace/v1/products/" + UrlEncode(*product_id), nullptr);
+    };
+  });
+
+  CLI::App* subscribe = buyer->add_subcommand("subscribe", "Subscribe to a product");
+  subscribe->add_option("--product-id", *product_id, "prod-...")->required();
+  AddCommon(subscribe, *common);
+  subscribe->callback([=] {
+    *chosen = [=] {
+      boost::json::object body{{"ProductId", *product_id}};
+      return Run(*common, "POST", "/amiplace/v1/subscriptions", &body);
+    };
+  });
+
+  CLI::App* cancel = buyer->add_subcommand("cancel-subscription", "Cancel a subscription");
+  cancel->add_option("--product-id", *product_id, "prod-...")->required();
+  AddCommon(cancel, *common);
+  cancel->callback([=] {
+    *chosen = [=] {
+      boost::json::object body{{"ProductId", *product_id}};
+      return Run(*common, "POST", "/amiplace/v1/subscriptions/cancel", &body);
+    };
+  });
+
+  CLI::App* list_subs = buyer->add_subcommand("list-subscriptions", "Your subscriptions");
+  AddCommon(list_subs, *common);
+  list_subs->callback([=] {
+    *chosen = [=] { return Run(*common, "GET", "/amiplace/v1/subscriptions", nullptr); };
   });
 
   return [chosen] { return *chosen ? (*chosen)() : -1; };

@@ -21,17 +21,20 @@ class Router::Resolver final : public sigv4::CredentialResolver {
 };
 
 Router::Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
-               const Clock& real_clock, RateLimiter* quotas)
+               const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2)
     : accounts_(accounts),
       catalog_(catalog),
       amiplace_(amiplace),
       real_clock_(real_clock),
       quotas_(quotas),
+      ec2_(ec2),
       resolver_(std::make_unique<Resolver>(accounts)) {}
 
 Router::~Router() = default;
 
 bool Router::IsBlocking(const http::Request& req) const {
+  // EC2 sends reads (Describe*) as POSTs too; only its writes need the pool.
+  if (Ec2Api::Matches(req)) return !Ec2Api::IsReadOnly(req);
   return req.method != "GET" && req.method != "HEAD";
 }
 
@@ -72,6 +75,24 @@ http::Response Router::Handle(http::Request& req) {
     return reply(amiplace_.Handle(req, *caller), WireProtocol::kRestJson);
   }
 
+  if (Ec2Api::Matches(req)) {
+    // Images are regional: the EC2 API works in the region of the credential scope.
+    auto caller = Authenticate(req, "ec2");
+    if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kEc2Query, request_id);
+    if (ec2_ == nullptr) {
+      return ErrorResponse(Status(ErrorCode::kUnknownOperation, "The EC2 API is not enabled"),
+                           WireProtocol::kEc2Query, request_id);
+    }
+    auto body = ec2_->Handle(req, *caller, request_id);
+    if (!body.ok()) return ErrorResponse(body.status(), WireProtocol::kEc2Query, request_id);
+    http::Response r;
+    r.status = 200;
+    r.body = std::move(*body);
+    r.Set("Content-Type", "text/xml;charset=UTF-8");
+    r.Set("x-amzn-RequestId", request_id);
+    return r;
+  }
+
   if (const auto* op = catalog_.Match(req)) {
     auto caller = Authenticate(req, "aws-marketplace");
     if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kRestJson, request_id);
@@ -99,8 +120,9 @@ http::Response Router::Handle(http::Request& req) {
 
 http::Response Router::Refuse(const http::Request& req, int status, std::string message) {
   const std::string request_id = ids::NewRequestId();
-  WireProtocol protocol =
-      req.HeaderValue("X-Amz-Target").empty() ? WireProtocol::kRestJson : WireProtocol::kAwsJson;
+  WireProtocol protocol = Ec2Api::Matches(req)                       ? WireProtocol::kEc2Query
+                          : req.HeaderValue("X-Amz-Target").empty() ? WireProtocol::kRestJson
+                                                                    : WireProtocol::kAwsJson;
   ErrorCode code = status >= 500   ? ErrorCode::kInternal
                    : status == 413 ? ErrorCode::kPayloadTooLarge
                                    : ErrorCode::kMalformedRequest;

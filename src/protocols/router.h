@@ -1,13 +1,14 @@
 // The single listener's dispatcher: decides the protocol of each request (health check,
-// amiplace API by path, Catalog rest-json by method and path; awsJson by X-Amz-Target and EC2
-// by form Action come with later issues), authenticates it with SigV4, calls the protocol's
-// handler, and maps errors through protocols/errors.h. Thread-safe.
+// amiplace API by path, Catalog rest-json by method and path, EC2 query by a form `Action` on
+// `/`; awsJson by X-Amz-Target comes with a later issue), authenticates it with SigV4, calls the
+// protocol's handler, and maps errors through protocols/errors.h. Thread-safe.
 #pragma once
 
 #include "app/account_service.h"
 #include "core/clock.h"
 #include "protocols/amiplace_api/amiplace_api.h"
 #include "protocols/catalog/catalog_api.h"
+#include "protocols/ec2/ec2_api.h"
 #include "protocols/http/server.h"
 #include "protocols/rate_limiter.h"
 #include "protocols/sigv4/sigv4.h"
@@ -16,9 +17,10 @@ namespace amiplace::protocols {
 
 class Router final : public http::Handler {
  public:
-  // `quotas` may be null: no request-rate quotas.
+  // `quotas` may be null: no request-rate quotas. `ec2` may be null: EC2 requests are answered
+  // with InvalidAction.
   Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
-         const Clock& real_clock, RateLimiter* quotas);
+         const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2 = nullptr);
   ~Router() override;
 
   bool IsBlocking(const http::Request& req) const override;
@@ -34,6 +36,7 @@ class Router final : public http::Handler {
   AmiplaceApi& amiplace_;
   const Clock& real_clock_;
   RateLimiter* quotas_;
+  Ec2Api* ec2_;
   std::unique_ptr<Resolver> resolver_;
 };
 

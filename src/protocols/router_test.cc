@@ -28,7 +28,8 @@ class RouterTest : public ::testing::Test {
     catalog_api_ = std::make_unique<CatalogApi>(*catalog_, *model_);
     processor_ = std::make_unique<ChangeSetProcessor>(*store_, clock_, BuiltinChangeTypes());
     reviews_ = std::make_unique<ReviewService>(*store_, *processor_);
-    amiplace_api_ = std::make_unique<AmiplaceApi>(*accounts_, *reviews_, clock_);
+    buyers_ = std::make_unique<BuyerService>(*store_, clock_);
+    amiplace_api_ = std::make_unique<AmiplaceApi>(*accounts_, *reviews_, *buyers_, clock_);
     limiter_ = std::make_unique<RateLimiter>(RateLimiter::CatalogQuotas());
     router_ = std::make_unique<Router>(*accounts_, *catalog_api_, *amiplace_api_, clock_, limiter_.get());
     Caller operator_caller{op_.account, op_.credential.access_key_id, "us-east-1"};
@@ -74,6 +75,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<CatalogApi> catalog_api_;
   std::unique_ptr<ChangeSetProcessor> processor_;
   std::unique_ptr<ReviewService> reviews_;
+  std::unique_ptr<BuyerService> buyers_;
   std::unique_ptr<AmiplaceApi> amiplace_api_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<Router> router_;

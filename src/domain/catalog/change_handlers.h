@@ -13,8 +13,23 @@ std::unique_ptr<ChangeTypeHandler> MakeCreateProduct();
 std::unique_ptr<ChangeTypeHandler> MakeUpdateProductInformation();
 std::unique_ptr<ChangeTypeHandler> MakeUpdateVisibility();
 std::unique_ptr<ChangeTypeHandler> MakeReleaseProduct();
+std::unique_ptr<ChangeTypeHandler> MakeAddRegions();
+std::unique_ptr<ChangeTypeHandler> MakeRestrictRegions();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateFutureRegionSupport();
+std::unique_ptr<ChangeTypeHandler> MakeAddInstanceTypes();
+std::unique_ptr<ChangeTypeHandler> MakeRestrictInstanceTypes();
+std::unique_ptr<ChangeTypeHandler> MakeAddDimensions();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateDimensions();
+std::unique_ptr<ChangeTypeHandler> MakeRestrictDimensions();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateProductTargeting();
 // Offer@1.0
 std::unique_ptr<ChangeTypeHandler> MakeCreateOffer();
 std::unique_ptr<ChangeTypeHandler> MakeUpdateOfferInformation();
+std::unique_ptr<ChangeTypeHandler> MakeUpdatePricingTerms();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateLegalTerms();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateSupportTerms();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateOfferTargeting();
+std::unique_ptr<ChangeTypeHandler> MakeUpdateAvailability();
+std::unique_ptr<ChangeTypeHandler> MakeReleaseOffer();
 
 }  // namespace amiplace

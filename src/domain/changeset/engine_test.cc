@@ -122,8 +122,9 @@ TEST_F(EngineTest, PlanRejectsWhatAwsRejectsSynchronously) {
     EXPECT_EQ(plan.status().code(), ErrorCode::kValidation);
     EXPECT_NE(plan.status().message().find(needle), std::string::npos) << plan.status().message();
   };
-  expect_error({MakeChange("AddRegions", "AmiProduct@1.0", "prod-x", R"({"Regions":["us-east-1"]})")},
-               "AddRegions");
+  // A change type of container products, not of AMI products.
+  expect_error({MakeChange("AddRepositories", "AmiProduct@1.0", "prod-x", R"({"Repositories":[]})")},
+               "AddRepositories");
   expect_error({MakeChange("CreateProduct", "SaaSProduct@1.0", "", "{}")}, "SaaSProduct@1.0");
   expect_error({MakeChange("CreateProduct", "AmiProduct@1.0", "", R"({"ProductTitle":""})")},
                "ChangeSet[0].DetailsDocument.ProductTitle");

@@ -1,6 +1,7 @@
 #include "protocols/amiplace_api/amiplace_api.h"
 
 #include "core/json_util.h"
+#include "protocols/http/query.h"
 
 namespace amiplace::protocols {
 
@@ -42,6 +43,12 @@ Result<bj::object> AmiplaceApi::Handle(const http::Request& req, const Caller& c
       return bj::object{{"Accounts", std::move(list)}};
     }
   }
+  if (path == "/amiplace/v1/products" || path.starts_with("/amiplace/v1/products/")) {
+    return HandleProducts(req, caller);
+  }
+  if (path == "/amiplace/v1/subscriptions" || path.starts_with("/amiplace/v1/subscriptions/")) {
+    return HandleSubscriptions(req, caller);
+  }
   if (path == "/amiplace/v1/reviews" || path.starts_with("/amiplace/v1/reviews/")) {
     return HandleReviews(req, caller);
   }
@@ -49,6 +56,104 @@ Result<bj::object> AmiplaceApi::Handle(const http::Request& req, const Caller& c
     return bj::object{{"AccountId", caller.account.account_id},
                       {"Type", AccountTypeName(caller.account.type)},
                       {"Name", caller.account.name}};
+  }
+  return Status(ErrorCode::kUnknownOperation,
+                fmt::format("{} {} is not an amiplace API operation", req.method, path));
+}
+
+namespace {
+
+bj::array StringArray(const std::vector<std::string>& v) {
+  bj::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+bj::object SubscriptionJson(const Subscription& s) {
+  bj::object o{{"SubscriptionId", s.id},
+               {"ProductId", s.product_id},
+               {"Status", SubscriptionStatusName(s.status)},
+               {"CreatedAt", FormatIso8601(s.created_at)}};
+  if (s.cancelled_at) o["CancelledAt"] = FormatIso8601(*s.cancelled_at);
+  return o;
+}
+
+std::string DescriptionString(const Entity& e, std::string_view key) {
+  const auto* d = e.details.if_contains("Description");
+  if (!d || !d->is_object()) return "";
+  const auto* v = d->get_object().if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : "";
+}
+
+Result<std::string> ProductIdFromBody(const http::Request& req) {
+  AMIPLACE_ASSIGN_OR_RETURN(bj::value body, json::Parse(req.body.empty() ? "{}" : req.body));
+  if (!body.is_object()) return ValidationError("The request body must be a JSON object");
+  auto id = json::GetString(body.get_object(), "ProductId");
+  if (!id || id->empty()) return ValidationError("ProductId: is required and must be a string");
+  return *id;
+}
+
+}  // namespace
+
+// GET /amiplace/v1/products?query=TEXT
+// GET /amiplace/v1/products/{ProductId}
+Result<bj::object> AmiplaceApi::HandleProducts(const http::Request& req, const Caller& caller) {
+  std::string_view path = req.Path();
+  if (req.method != "GET") {
+    return Status(ErrorCode::kUnknownOperation, fmt::format("{} {} is not an amiplace API operation", req.method, path));
+  }
+  if (path == "/amiplace/v1/products") {
+    AMIPLACE_ASSIGN_OR_RETURN(auto products, buyers_.Search(caller, http::QueryValue(req.Query(), "query")));
+    bj::array list;
+    for (const auto& p : products) {
+      list.push_back({{"ProductId", p.id},
+                      {"ProductTitle", DescriptionString(p, "ProductTitle")},
+                      {"ShortDescription", DescriptionString(p, "ShortDescription")},
+                      {"Visibility", DescriptionString(p, "Visibility")}});
+    }
+    return bj::object{{"Products", std::move(list)}};
+  }
+  std::string id = http::PercentDecode(path.substr(std::string_view("/amiplace/v1/products/").size()));
+  AMIPLACE_ASSIGN_OR_RETURN(ProductView view, buyers_.DescribeProduct(caller, id));
+  bj::array versions;
+  for (const auto& v : view.versions) {
+    bj::object images;
+    for (const auto& [region, ami] : v.images) images[region] = ami;
+    versions.push_back({{"VersionId", v.version_id},
+                        {"VersionTitle", v.version_title},
+                        {"Status", v.status},
+                        {"Images", std::move(images)}});
+  }
+  return bj::object{{"ProductId", view.product.id},
+                    {"ProductCode", DescriptionString(view.product, "ProductCode")},
+                    {"ProductTitle", DescriptionString(view.product, "ProductTitle")},
+                    {"ShortDescription", DescriptionString(view.product, "ShortDescription")},
+                    {"Visibility", DescriptionString(view.product, "Visibility")},
+                    {"Regions", StringArray(view.regions)},
+                    {"InstanceTypes", StringArray(view.instance_types)},
+                    {"Versions", std::move(versions)}};
+}
+
+// GET  /amiplace/v1/subscriptions
+// POST /amiplace/v1/subscriptions         {"ProductId"}
+// POST /amiplace/v1/subscriptions/cancel  {"ProductId"}
+Result<bj::object> AmiplaceApi::HandleSubscriptions(const http::Request& req, const Caller& caller) {
+  std::string_view path = req.Path();
+  if (path == "/amiplace/v1/subscriptions" && req.method == "GET") {
+    AMIPLACE_ASSIGN_OR_RETURN(auto subs, buyers_.ListSubscriptions(caller));
+    bj::array list;
+    for (const auto& s : subs) list.push_back(SubscriptionJson(s));
+    return bj::object{{"Subscriptions", std::move(list)}};
+  }
+  if (path == "/amiplace/v1/subscriptions" && req.method == "POST") {
+    AMIPLACE_ASSIGN_OR_RETURN(std::string id, ProductIdFromBody(req));
+    AMIPLACE_ASSIGN_OR_RETURN(Subscription s, buyers_.Subscribe(caller, id));
+    return SubscriptionJson(s);
+  }
+  if (path == "/amiplace/v1/subscriptions/cancel" && req.method == "POST") {
+    AMIPLACE_ASSIGN_OR_RETURN(std::string id, ProductIdFromBody(req));
+    AMIPLACE_ASSIGN_OR_RETURN(Subscription s, buyers_.CancelSubscription(caller, id));
+    return SubscriptionJson(s);
   }
   return Status(ErrorCode::kUnknownOperation,
                 fmt::format("{} {} is not an amiplace API operation", req.method, path));

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "app/account_service.h"
+#include "app/buyer_service.h"
 #include "app/review_service.h"
 #include "core/clock.h"
 #include "protocols/http/message.h"
@@ -14,8 +15,9 @@ namespace amiplace::protocols {
 
 class AmiplaceApi {
  public:
-  AmiplaceApi(AccountService& accounts, ReviewService& reviews, const Clock& clock)
-      : accounts_(accounts), reviews_(reviews), clock_(clock) {}
+  AmiplaceApi(AccountService& accounts, ReviewService& reviews, BuyerService& buyers,
+              const Clock& clock)
+      : accounts_(accounts), reviews_(reviews), buyers_(buyers), clock_(clock) {}
 
   static bool Matches(std::string_view path) { return path.starts_with("/amiplace/v1/"); }
   // Returns the response body, or the error (rest-json shape).
@@ -23,9 +25,12 @@ class AmiplaceApi {
 
  private:
   Result<boost::json::object> HandleReviews(const http::Request& req, const Caller& caller);
+  Result<boost::json::object> HandleProducts(const http::Request& req, const Caller& caller);
+  Result<boost::json::object> HandleSubscriptions(const http::Request& req, const Caller& caller);
 
   AccountService& accounts_;
   ReviewService& reviews_;
+  BuyerService& buyers_;
   const Clock& clock_;
 };
 

@@ -24,7 +24,9 @@ namespace {
 // Migrations, applied in order; each runs once, in its own transaction.
 constexpr std::pair<int, std::string_view> kMigrations[] = {
     {1, "0001_initial.sql"},
+    {2, "0002_images.sql"},
     {3, "0003_reviews.sql"},
+    {4, "0004_subscriptions.sql"},
 };
 
 constexpr char kGetAccount[] =

@@ -59,6 +59,27 @@ class SqliteStore final : public Store {
   Result<std::string> GetResourcePolicy(std::string_view entity_id) override;
   Status PutResourcePolicy(std::string_view entity_id, std::string_view policy) override;
 
+  // SubscriptionStore (sqlite_subscription_store.cc)
+  Result<Subscription> Subscribe(const Subscription& sub) override;
+  Result<std::optional<Subscription>> CancelSubscription(std::string_view buyer_account_id,
+                                                         std::string_view product_id,
+                                                         TimePoint at) override;
+  Result<std::vector<Subscription>> ListSubscriptions(std::string_view buyer_account_id) override;
+  Result<std::vector<Subscription>> ListSubscriptionsOf(std::string_view buyer_account_id,
+                                                        std::string_view product_id) override;
+  Result<std::vector<std::string>> SearchProducts(std::string_view text) override;
+
+  // ImageStore (sqlite_image_store.cc)
+  Result<PutOutcome> PutImage(const Image& image) override;
+  Result<std::optional<Image>> GetImage(std::string_view region,
+                                        std::string_view image_id) override;
+  Result<std::optional<Image>> FindImageByName(std::string_view region, std::string_view owner,
+                                               std::string_view name) override;
+  Result<std::vector<Image>> ListImages(std::string_view region,
+                                        std::optional<std::string_view> owner) override;
+  Result<std::vector<Image>> ListImagesByProductCode(std::string_view region,
+                                                     std::string_view product_code) override;
+
   // MetaStore
   Result<Millis> GetClockOffset() override;
   Status SetClockOffset(Millis offset) override;

@@ -47,11 +47,11 @@ async function expectRejected(changes, field, asyncCode) {
 }
 
 describe('StartChangeSet: synchronous validation names the field', () => {
-  test('a change type that does not exist yet (AddRegions) is refused, naming it', async () => {
+  test('a change type AMI products do not have (AddRepositories) is refused, naming it', async () => {
     await expectError(start([{
-      ChangeType: 'AddRegions', Entity: { Type: 'AmiProduct@1.0', Identifier: productId },
-      DetailsDocument: { Regions: ['us-east-1'] },
-    }]), V, 422, 'AddRegions');
+      ChangeType: 'AddRepositories', Entity: { Type: 'AmiProduct@1.0', Identifier: productId },
+      DetailsDocument: { Repositories: [{ RepositoryName: 'r', RepositoryType: 'ECR' }] },
+    }]), V, 422, 'AddRepositories');
   });
 
   test('an unknown entity type is refused, naming it', async () => {

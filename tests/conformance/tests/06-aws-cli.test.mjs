@@ -147,12 +147,12 @@ describe('AWS CLI', () => {
   });
 
   test('error: start-change-set with an unsupported change type names ValidationException and the type', () => {
-    const changeSet = JSON.stringify([{ ChangeType: 'AddRegions', Entity: { Type: 'AmiProduct@1.0', Identifier: productId },
-      DetailsDocument: { Regions: ['us-east-1'] } }]);
+    const changeSet = JSON.stringify([{ ChangeType: 'AddRepositories', Entity: { Type: 'AmiProduct@1.0', Identifier: productId },
+      DetailsDocument: { Repositories: [{ RepositoryName: 'r', RepositoryType: 'ECR' }] } }]);
     const r = cli(['start-change-set', '--catalog', 'AWSMarketplace', '--change-set', changeSet]);
     assert.ok(CLI_ERROR_EXIT.includes(r.status), `exit ${r.status}\nstderr: ${r.stderr}`);
     assert.match(r.stderr, /ValidationException/);
-    assert.match(r.stderr, /AddRegions/);
+    assert.match(r.stderr, /AddRepositories/);
   });
 
   test('error: a wrong secret key exits non-zero naming InvalidSignatureException', () => {

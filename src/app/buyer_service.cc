@@ -1,0 +1,96 @@
+#include "app/buyer_service.h"
+
+#include "core/ids.h"
+
+namespace amiplace {
+
+Result<BuyerRelation> BuyerService::RelationOf(const Caller& caller, std::string_view product_id) {
+  AMIPLACE_ASSIGN_OR_RETURN(auto subs, store_.ListSubscriptionsOf(caller.account.account_id, product_id));
+  BuyerRelation r;
+  r.ever_subscribed = !subs.empty();
+  for (const auto& s : subs) r.has_active_subscription |= s.status == SubscriptionStatus::kActive;
+  return r;
+}
+
+Result<Entity> BuyerService::VisibleProduct(const Caller& caller, std::string_view product_id) {
+  AMIPLACE_ASSIGN_OR_RETURN(auto product, store_.GetEntity(product_id));
+  if (product && product->type == kAmiProductType) {
+    AMIPLACE_ASSIGN_OR_RETURN(BuyerRelation relation, RelationOf(caller, product_id));
+    if (BuyerCanSee(caller.account, *product, relation)) return std::move(*product);
+  }
+  return NotFoundError(fmt::format("ProductId: product {} was not found", product_id));
+}
+
+Result<std::vector<Entity>> BuyerService::Search(const Caller& caller, std::string_view text) {
+  if (text.size() > 1000) return ValidationError("Query: must be at most 1000 characters");
+  AMIPLACE_ASSIGN_OR_RETURN(auto ids, store_.SearchProducts(text));
+  std::vector<Entity> out;
+  for (const auto& id : ids) {
+    AMIPLACE_ASSIGN_OR_RETURN(auto product, store_.GetEntity(id));
+    if (!product) continue;
+    std::string visibility = IndexOf(*product).visibility;
+    bool own = product->owner_account_id == caller.account.account_id;
+    // Search is for discovery: Restricted products take no new buyers, so only their seller
+    // finds them; Drafts likewise.
+    if (!own && (visibility == "Restricted" || visibility == "Draft")) continue;
+    if (!BuyerCanSee(caller.account, *product, {})) continue;
+    out.push_back(std::move(*product));
+  }
+  return out;
+}
+
+Result<ProductView> BuyerService::DescribeProduct(const Caller& caller, std::string_view product_id) {
+  AMIPLACE_ASSIGN_OR_RETURN(Entity product, VisibleProduct(caller, product_id));
+  ProductView view;
+  view.regions = StringsAt(product.details, "RegionAvailability", "Regions");
+  view.instance_types = StringsAt(product.details, "Compatibility", "AvailableInstanceTypes");
+  for (const VersionView& v : VersionsOf(product)) {
+    ProductVersionView pv{v.version_id, v.version_title, v.status, {}};
+    if (images_) {
+      pv.images = images_(product, v);
+    } else if (!v.source_image_id.empty()) {
+      pv.images["us-east-1"] = v.source_image_id;
+    }
+    view.versions.push_back(std::move(pv));
+  }
+  view.product = std::move(product);
+  return view;
+}
+
+Result<Subscription> BuyerService::Subscribe(const Caller& caller, std::string_view product_id) {
+  AMIPLACE_ASSIGN_OR_RETURN(Entity product, VisibleProduct(caller, product_id));
+  AMIPLACE_ASSIGN_OR_RETURN(BuyerRelation relation, RelationOf(caller, product_id));
+  if (!relation.has_active_subscription && !CanSubscribe(caller.account, product)) {
+    std::string visibility = IndexOf(product).visibility;
+    if (visibility == "Restricted") {
+      return AccessDeniedError(fmt::format(
+          "ProductId: product {} is Restricted and takes no new subscriptions", product_id));
+    }
+    return AccessDeniedError(fmt::format(
+        "ProductId: account {} cannot subscribe to product {} ({})", caller.account.account_id,
+        product_id, visibility));
+  }
+  Subscription sub;
+  sub.id = "sub-" + ids::RandomLowerAlnum(17);
+  sub.buyer_account_id = caller.account.account_id;
+  sub.product_id = std::string(product_id);
+  sub.created_at = clock_.Now();
+  return store_.Subscribe(sub);
+}
+
+Result<Subscription> BuyerService::CancelSubscription(const Caller& caller,
+                                                      std::string_view product_id) {
+  AMIPLACE_ASSIGN_OR_RETURN(auto cancelled,
+                            store_.CancelSubscription(caller.account.account_id, product_id, clock_.Now()));
+  if (!cancelled) {
+    return NotFoundError(fmt::format("ProductId: account {} has no active subscription to {}",
+                                     caller.account.account_id, product_id));
+  }
+  return *cancelled;
+}
+
+Result<std::vector<Subscription>> BuyerService::ListSubscriptions(const Caller& caller) {
+  return store_.ListSubscriptions(caller.account.account_id);
+}
+
+}  // namespace amiplace

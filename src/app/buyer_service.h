@@ -1,0 +1,55 @@
+// The buyer's side of the catalog (CONTRACT §4–5): searching the products a buyer may see,
+// describing one with its versions and marketplace AMIs, and subscribing. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/ports.h"
+#include "core/clock.h"
+#include "domain/catalog/buyer_view.h"
+
+namespace amiplace {
+
+struct ProductVersionView {
+  std::string version_id;
+  std::string version_title;
+  std::string status;                         // Available | Restricted
+  std::map<std::string, std::string> images;  // region → marketplace AMI
+};
+
+struct ProductView {
+  Entity product;
+  std::vector<std::string> regions;
+  std::vector<std::string> instance_types;
+  std::vector<ProductVersionView> versions;
+};
+
+class BuyerService {
+ public:
+  // Finds a version's marketplace AMIs by region (wired to the image store).
+  using ImageFinder = std::function<std::map<std::string, std::string>(const Entity& product,
+                                                                      const VersionView& version)>;
+
+  BuyerService(Store& store, const Clock& clock, ImageFinder images = {})
+      : store_(store), clock_(clock), images_(std::move(images)) {}
+
+  Result<std::vector<Entity>> Search(const Caller& caller, std::string_view text);
+  Result<ProductView> DescribeProduct(const Caller& caller, std::string_view product_id);
+  Result<Subscription> Subscribe(const Caller& caller, std::string_view product_id);
+  Result<Subscription> CancelSubscription(const Caller& caller, std::string_view product_id);
+  Result<std::vector<Subscription>> ListSubscriptions(const Caller& caller);
+
+ private:
+  Result<BuyerRelation> RelationOf(const Caller& caller, std::string_view product_id);
+  // The product if the caller may see it; NotFound otherwise.
+  Result<Entity> VisibleProduct(const Caller& caller, std::string_view product_id);
+
+  Store& store_;
+  const Clock& clock_;
+  ImageFinder images_;
+};
+
+}  // namespace amiplace

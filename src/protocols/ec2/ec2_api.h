@@ -1,0 +1,35 @@
+// The EC2 API (2016-11-15) over the EC2 query protocol: a form-encoded `POST /` (or a `GET /`
+// with a query) whose `Action` names the operation, answered in XML in EC2's namespace. Now the
+// image operations of an AMI product: RegisterImage, DescribeImages, DeregisterImage; the
+// instance operations come with later issues. Each handler binds the parameters into a typed
+// input, calls one use case and writes the XML; errors are EC2-coded Statuses (app/ec2_error.h)
+// that protocols/errors.cc turns into EC2's <Response><Errors> shape. Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "app/image_service.h"
+#include "protocols/http/message.h"
+
+namespace amiplace::protocols {
+
+class Ec2Api {
+ public:
+  explicit Ec2Api(ImageService& images) : images_(images) {}
+
+  // Whether `req` speaks the EC2 query protocol: `POST /` with a form body, or `GET /?Action=…`,
+  // and no X-Amz-Target (which is awsJson).
+  static bool Matches(const http::Request& req);
+  // Whether its Action only reads (Describe*), so it may run on a network thread.
+  static bool IsReadOnly(const http::Request& req);
+
+  // The XML answer to an authenticated request, or its error.
+  Result<std::string> Handle(const http::Request& req, const Caller& caller,
+                             std::string_view request_id);
+
+ private:
+  ImageService& images_;
+};
+
+}  // namespace amiplace::protocols
