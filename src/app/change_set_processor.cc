@@ -44,6 +44,14 @@ FinishedChangeSet ChangeSetProcessor::Process(ChangeSet cs) {
       }
       return out;
     };
+    source.image = [&](std::string_view region, std::string_view id) -> std::optional<Image> {
+      auto img = store_.GetImage(region, id);
+      if (!img.ok()) {
+        load_error = img.status();
+        return std::nullopt;
+      }
+      return std::move(img).value();
+    };
     ProcessOutcome outcome =
         ProcessChangeSet(cs, registry_, **owner, now, source, {.auto_approve_reviews = auto_approve_});
     if (!load_error.ok()) return fault(load_error.ToString());
@@ -53,6 +61,7 @@ FinishedChangeSet ChangeSetProcessor::Process(ChangeSet cs) {
     if (IsTerminal(cs.status)) cs.end_time = now;
     out.change_set = std::move(cs);
     out.changed_entities = std::move(outcome.changed_entities);
+    out.new_images = std::move(outcome.new_images);
     return out;
   } catch (const std::exception& e) {
     return fault(e.what());

@@ -24,8 +24,9 @@ Status Missing(std::string_view parameter) {
 }
 
 Status InvalidValue(std::string_view parameter, std::string_view value, std::string_view rule) {
-  return Ec2Error(ErrorCode::kValidation, "InvalidParameterValue",
-                  fmt::format("Value ({}) for parameter {} is invalid. {}", value, parameter, rule));
+  return Ec2Error(
+      ErrorCode::kValidation, "InvalidParameterValue",
+      fmt::format("Value ({}) for parameter {} is invalid. {}", value, parameter, rule));
 }
 
 Status BadMapping(std::string message) {
@@ -44,8 +45,15 @@ Status MalformedImageId(std::string_view id) {
                   fmt::format("Invalid id: \"{}\" (expecting \"ami-...\")", id));
 }
 
+size_t CodePoints(std::string_view utf8) {
+  return static_cast<size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 bool IsAccountId(std::string_view v) {
-  return v.size() == 12 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return v.size() == 12 &&
+         std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // "/dev/xvda", "/dev/sda1", "xvdb": what EC2 accepts as a device name, loosely.
@@ -76,8 +84,8 @@ Status CheckMapping(const BlockDeviceMapping& m, size_t index) {
   }
   const int kinds = (m.ebs ? 1 : 0) + (m.virtual_name.empty() ? 0 : 1) + (m.no_device ? 1 : 0);
   if (kinds == 0) {
-    return BadMapping(fmt::format("{} ({}) needs one of Ebs, VirtualName or NoDevice", field,
-                                  m.device_name));
+    return BadMapping(
+        fmt::format("{} ({}) needs one of Ebs, VirtualName or NoDevice", field, m.device_name));
   }
   if (kinds > 1) {
     return BadMapping(fmt::format("{} ({}) may have only one of Ebs, VirtualName or NoDevice",
@@ -96,12 +104,13 @@ Status CheckMapping(const BlockDeviceMapping& m, size_t index) {
                     fmt::format("Invalid id: \"{}\" (expecting \"snap-...\")", e.snapshot_id));
   }
   if (e.snapshot_id.empty() && !e.volume_size) {
-    return BadMapping(fmt::format(
-        "{}.Ebs ({}): an EBS volume needs a SnapshotId or a VolumeSize", field, m.device_name));
+    return BadMapping(fmt::format("{}.Ebs ({}): an EBS volume needs a SnapshotId or a VolumeSize",
+                                  field, m.device_name));
   }
   if (e.volume_size && (*e.volume_size < 1 || *e.volume_size > kMaxVolumeSizeGiB)) {
-    return InvalidValue(field + ".Ebs.VolumeSize", std::to_string(*e.volume_size),
-                        fmt::format("Volume size must be between 1 and {} GiB.", kMaxVolumeSizeGiB));
+    return InvalidValue(
+        field + ".Ebs.VolumeSize", std::to_string(*e.volume_size),
+        fmt::format("Volume size must be between 1 and {} GiB.", kMaxVolumeSizeGiB));
   }
   if (!IsValidVolumeType(e.volume_type)) {
     return InvalidValue(field + ".Ebs.VolumeType", e.volume_type,
@@ -123,9 +132,10 @@ Result<Image> BuildImage(const RegisterImageInput& in) {
   if (!IsValidImageName(*in.name)) {
     return Ec2Error(ErrorCode::kValidation, "InvalidAMIName.Malformed", kImageNameRule);
   }
-  if (in.description && in.description->size() > kMaxDescription) {
-    return Ec2Error(ErrorCode::kValidation, "InvalidParameterValue",
-                    fmt::format("AMI descriptions must be at most {} characters long", kMaxDescription));
+  if (in.description && CodePoints(*in.description) > kMaxDescription) {
+    return Ec2Error(
+        ErrorCode::kValidation, "InvalidParameterValue",
+        fmt::format("AMI descriptions must be at most {} characters long", kMaxDescription));
   }
   if (in.description && std::any_of(in.description->begin(), in.description->end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
@@ -158,7 +168,8 @@ Result<Image> BuildImage(const RegisterImageInput& in) {
   }
   image.boot_mode = in.boot_mode.value_or("");
   if (in.boot_mode && !IsValidBootMode(*in.boot_mode)) {
-    return InvalidValue("BootMode", *in.boot_mode, "Valid values: legacy-bios, uefi, uefi-preferred.");
+    return InvalidValue("BootMode", *in.boot_mode,
+                        "Valid values: legacy-bios, uefi, uefi-preferred.");
   }
   image.imds_support = in.imds_support.value_or("");
   if (in.imds_support && *in.imds_support != "v2.0") {
@@ -235,9 +246,10 @@ Status CheckDescribeInput(const DescribeImagesInput& in) {
     values += f.values.size();
   }
   if (values > kMaxFilterValues) {
-    return Ec2Error(ErrorCode::kValidation, "FilterLimitExceeded",
-                    fmt::format("The maximum number of filter values specified on a single call is {}",
-                                kMaxFilterValues));
+    return Ec2Error(
+        ErrorCode::kValidation, "FilterLimitExceeded",
+        fmt::format("The maximum number of filter values specified on a single call is {}",
+                    kMaxFilterValues));
   }
   if (in.max_results) {
     if (!in.image_ids.empty()) {
@@ -292,8 +304,8 @@ Result<Image> ImageService::RegisterImage(const Caller& caller, const RegisterIm
                     fmt::format("AMI name {} is already in use by AMI {}", image.name, other));
   };
   if (dry_run) {
-    AMIPLACE_ASSIGN_OR_RETURN(auto taken,
-                              store_.FindImageByName(image.region, image.owner_account_id, image.name));
+    AMIPLACE_ASSIGN_OR_RETURN(
+        auto taken, store_.FindImageByName(image.region, image.owner_account_id, image.name));
     if (taken) return duplicate(taken->image_id);
     return image;
   }
@@ -330,12 +342,16 @@ Result<DescribeImagesOutput> ImageService::DescribeImages(const Caller& caller,
   } else if (!input.owners.empty()) {
     std::set<std::string> owner_ids;
     for (const auto& owner : input.owners) {
-      if (owner == "self") owner_ids.insert(self);
-      else if (owner == kMarketplaceOwnerAlias) owner_ids.insert(std::string(kMarketplaceAccountId));
-      else if (IsAccountId(owner)) owner_ids.insert(owner);
+      if (owner == "self")
+        owner_ids.insert(self);
+      else if (owner == kMarketplaceOwnerAlias)
+        owner_ids.insert(std::string(kMarketplaceAccountId));
+      else if (IsAccountId(owner))
+        owner_ids.insert(owner);
       // "amazon" and "aws-backup-vault" own no images in amiplace.
     }
-    for (const auto& id : owner_ids) AMIPLACE_RETURN_IF_ERROR(add_all(store_.ListImages(region, id)));
+    for (const auto& id : owner_ids)
+      AMIPLACE_RETURN_IF_ERROR(add_all(store_.ListImages(region, id)));
   } else if (auto codes = ExactProductCodes(input.filters)) {
     for (const auto& code : *codes) {
       AMIPLACE_RETURN_IF_ERROR(add_all(store_.ListImagesByProductCode(region, code)));

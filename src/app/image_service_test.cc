@@ -85,8 +85,10 @@ class ImageServiceTest : public ::testing::Test {
   template <typename T>
   static std::string CodeOf(const T& result) {
     const Status& st = [&]() -> const Status& {
-      if constexpr (std::is_same_v<T, Status>) return result;
-      else return result.status();
+      if constexpr (std::is_same_v<T, Status>)
+        return result;
+      else
+        return result.status();
     }();
     if (st.ok()) return "OK";
     auto coded = SplitEc2Code(st.message());
@@ -209,12 +211,24 @@ TEST_F(ImageServiceTest, RegisterChecksEveryRule) {
   EXPECT_TRUE(store_.images_.empty());
 }
 
+TEST_F(ImageServiceTest, DescriptionsCountCharactersNotBytes) {
+  RegisterImageInput in = Input("described");
+  std::string euros;
+  for (int i = 0; i < 255; ++i) euros += "\xE2\x82\xAC";  // 255 characters, 765 bytes
+  in.description = euros;
+  ASSERT_TRUE(service_.RegisterImage(seller_, in).ok());
+  in.name = "described-2";
+  in.description = euros + "x";
+  EXPECT_EQ(CodeOf(service_.RegisterImage(seller_, in)), "InvalidParameterValue");
+}
+
 TEST_F(ImageServiceTest, DryRunChecksAndStoresNothing) {
   auto r = service_.RegisterImage(seller_, Input("dry"), /*dry_run=*/true);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(store_.images_.empty());
   Image image = Register(seller_, "dry");
-  EXPECT_EQ(CodeOf(service_.RegisterImage(seller_, Input("dry"), true)), "InvalidAMIName.Duplicate");
+  EXPECT_EQ(CodeOf(service_.RegisterImage(seller_, Input("dry"), true)),
+            "InvalidAMIName.Duplicate");
   ASSERT_TRUE(service_.DeregisterImage(seller_, image.image_id, /*dry_run=*/true).ok());
   EXPECT_TRUE(store_.images_.at(image.image_id).IsAvailable());
 }
@@ -239,8 +253,9 @@ TEST_F(ImageServiceTest, CallersSeeTheirOwnAndMarketplaceImagesOnly) {
   // Another account's private image is answered like an ID that does not exist.
   auto r = service_.DescribeImages(seller_, {.image_ids = {theirs.image_id}});
   EXPECT_EQ(CodeOf(r), "InvalidAMIID.NotFound");
-  EXPECT_EQ(r.status().message(),
-            fmt::format("InvalidAMIID.NotFound: The image id '[{}]' does not exist", theirs.image_id));
+  EXPECT_EQ(
+      r.status().message(),
+      fmt::format("InvalidAMIID.NotFound: The image id '[{}]' does not exist", theirs.image_id));
   r = service_.DescribeImages(seller_, {.image_ids = {theirs.image_id, "ami-12345678"}});
   EXPECT_NE(r.status().message().find("The image ids '["), std::string::npos);
   EXPECT_EQ(Ids(seller_, {.image_ids = {mine.image_id, copy.image_id, mine.image_id}}).size(), 2u);
@@ -264,14 +279,15 @@ TEST_F(ImageServiceTest, Filters) {
   EXPECT_EQ(Ids(seller_, {.filters = {{"name", {"app-*"}}}}).size(), 3u);  // with the copy
   EXPECT_EQ(Ids(seller_, {.owners = {"self"}, .filters = {{"name", {"app-*"}}}}).size(), 2u);
   EXPECT_EQ(Ids(seller_, {.filters = {{"name", {"app-?.0"}}}}).size(), 2u);
-  EXPECT_EQ(Ids(seller_, {.filters = {{"name", {"app-1.0"}}}}), std::vector<std::string>{a.image_id});
+  EXPECT_EQ(Ids(seller_, {.filters = {{"name", {"app-1.0"}}}}),
+            std::vector<std::string>{a.image_id});
   EXPECT_EQ(Ids(seller_, {.filters = {{"product-code", {"productcode00000000000001"}}}}),
             std::vector<std::string>{copy.image_id});
   EXPECT_EQ(Ids(seller_, {.filters = {{"product-code", {"productcode*"}}}}),
             std::vector<std::string>{copy.image_id});
-  EXPECT_EQ(Ids(seller_, {.filters = {{"owner-id", {seller_.account.account_id}},
-                                      {"name", {"*2.0"}}}}),
-            std::vector<std::string>{b.image_id});
+  EXPECT_EQ(
+      Ids(seller_, {.filters = {{"owner-id", {seller_.account.account_id}}, {"name", {"*2.0"}}}}),
+      std::vector<std::string>{b.image_id});
   EXPECT_EQ(Ids(seller_, {.filters = {{"state", {"available"}}}}).size(), 4u);
   EXPECT_EQ(Ids(seller_, {.filters = {{"image-id", {a.image_id}}}}),
             std::vector<std::string>{a.image_id});

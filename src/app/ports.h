@@ -49,6 +49,7 @@ struct InsertConflict {
 struct FinishedChangeSet {
   ChangeSet change_set;                   // with its final status and per-change outcomes
   std::vector<Entity> changed_entities;   // new revisions to write
+  std::vector<Image> new_images;          // marketplace copies to write
 };
 
 struct ResourceTag {

@@ -2,6 +2,7 @@
 // more AWS commercial regions (RegionAvailability.Regions); a region restricted earlier becomes
 // available again. Unknown codes and regions already available fail with INVALID_REGIONS.
 #include "domain/catalog/change_handlers.h"
+#include "domain/catalog/delivery_options.h"
 #include "domain/catalog/product_document.h"
 #include "domain/catalog/product_lists.h"
 #include "domain/catalog/regions.h"
@@ -25,7 +26,7 @@ class AddRegions final : public ChangeTypeHandler {
                                 {.min = 1, .max = 64}, true);
   }
 
-  std::vector<ErrorDetail> Apply(ApplyContext&, Entity* target, const bj::value& details,
+  std::vector<ErrorDetail> Apply(ApplyContext& ctx, Entity* target, const bj::value& details,
                                  std::string*) const override {
     auto wanted = product::Strings(details.get_object().at("Regions").get_array());
     bj::object doc = target->details;  // work on a copy: the entity changes only on success
@@ -61,7 +62,13 @@ class AddRegions final : public ChangeTypeHandler {
       available.emplace_back(region);
       product::Remove(restricted, region);
     }
-    // Images: AddRegions copies each version's marketplace AMI (issue 3, image layer)
+    // The marketplace's copy of each version's AMI in each new region.
+    std::string code = IndexOf(*target).product_code;
+    for (const auto& image_id : delivery::VersionImages(doc)) {
+      std::optional<Image> source = ctx.FindImage("us-east-1", image_id);
+      if (!source) continue;
+      for (const auto& region : wanted) delivery::CopyToRegion(ctx, *source, region, code);
+    }
     target->details = std::move(doc);
     return {};
   }

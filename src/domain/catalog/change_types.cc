@@ -10,6 +10,9 @@ const ChangeTypeRegistry& BuiltinChangeTypes() {
     r->Register(MakeUpdateProductInformation());
     r->Register(MakeUpdateVisibility());
     r->Register(MakeReleaseProduct());
+    r->Register(MakeAddDeliveryOptions());
+    r->Register(MakeUpdateDeliveryOptions());
+    r->Register(MakeRestrictDeliveryOptions());
     r->Register(MakeAddRegions());
     r->Register(MakeRestrictRegions());
     r->Register(MakeUpdateFutureRegionSupport());

@@ -17,6 +17,7 @@
 #include "domain/account.h"
 #include "domain/catalog/entity.h"
 #include "domain/changeset/change_set.h"
+#include "domain/commerce/image.h"
 
 namespace amiplace {
 
@@ -37,6 +38,10 @@ class ApplyContext {
   // set and are reported on the change that registered it. For rules about the set's end state
   // (e.g. ReleaseProduct needs a released offer, which a later change may release).
   virtual void Defer(std::function<std::vector<ErrorDetail>()> check) = 0;
+  // An image in `region` (stored, or made earlier in this change set); nullopt if none.
+  virtual std::optional<Image> FindImage(std::string_view region, std::string_view image_id) = 0;
+  // Makes an image (a marketplace copy) that is stored with the change set's outcome.
+  virtual void AddImage(Image image) = 0;
 };
 
 class ChangeTypeHandler {

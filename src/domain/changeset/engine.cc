@@ -203,6 +203,16 @@ class WorkingSet final : public ApplyContext {
     deferred_.emplace_back(current_change_, std::move(check));
   }
 
+  std::optional<Image> FindImage(std::string_view region, std::string_view image_id) override {
+    for (const Image& img : images_) {
+      if (img.region == region && img.image_id == image_id) return img;
+    }
+    return source_.image(region, image_id);
+  }
+
+  void AddImage(Image image) override { images_.push_back(std::move(image)); }
+  std::vector<Image> TakeImages() { return std::move(images_); }
+
   void SetCurrentChange(size_t i) { current_change_ = i; }
   std::vector<std::pair<size_t, std::function<std::vector<ErrorDetail>()>>>& deferred() {
     return deferred_;
@@ -234,6 +244,7 @@ class WorkingSet final : public ApplyContext {
   std::map<std::string, Entity, std::less<>> entities_;
   std::set<std::string> created_, modified_;
   size_t current_change_ = 0;
+  std::vector<Image> images_;
   std::vector<std::pair<size_t, std::function<std::vector<ErrorDetail>()>>> deferred_;
 };
 
@@ -375,6 +386,7 @@ ProcessOutcome ProcessChangeSet(ChangeSet& cs, const ChangeTypeRegistry& registr
   }
   if (cs.intent == Intent::kValidate) return outcome;
   outcome.changed_entities = ws.TakeChanged();
+  outcome.new_images = ws.TakeImages();
   return outcome;
 }
 

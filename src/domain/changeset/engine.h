@@ -33,6 +33,7 @@ struct ProcessOutcome {
   FailureCode failure_code = FailureCode::kNone;
   std::string failure_description;
   std::vector<Entity> changed_entities;  // new revisions to persist (empty for VALIDATE / failure)
+  std::vector<Image> new_images;         // marketplace copies to persist, likewise
 };
 
 using EntityLoader = std::function<std::optional<Entity>(std::string_view id)>;
@@ -44,6 +45,8 @@ struct EntitySource {
   // The stored offers of a product.
   std::function<std::vector<Entity>(std::string_view product_id)> offers_of =
       [](std::string_view) { return std::vector<Entity>(); };
+  std::function<std::optional<Image>(std::string_view region, std::string_view image_id)> image =
+      [](std::string_view, std::string_view) { return std::optional<Image>(); };
 };
 
 struct ProcessOptions {

@@ -131,8 +131,9 @@ Image CreateMarketplaceCopy(const Image& source, std::string_view region,
   copy.name = source.name.substr(0, std::min(source.name.size(), keep)) + "-" + copy.image_id;
   copy.state = std::string(kImageStateAvailable);
   copy.creation_date = now;
-  const bool has_code = std::any_of(copy.product_codes.begin(), copy.product_codes.end(),
-                                    [&](const auto& pc) { return pc.product_code_id == product_code; });
+  const bool has_code =
+      std::any_of(copy.product_codes.begin(), copy.product_codes.end(),
+                  [&](const auto& pc) { return pc.product_code_id == product_code; });
   if (!has_code) copy.product_codes.push_back({std::string(product_code), "marketplace"});
   copy.source_image_id = source.image_id;
   copy.source_image_region = source.region;
@@ -189,7 +190,8 @@ Result<Image> ImageFromJson(const bj::value& doc) {
   image.root_device_type = Str(o, "RootDeviceType");
   if (const auto* m = o.if_contains("BlockDeviceMappings"); m != nullptr && m->is_array()) {
     for (const auto& item : m->get_array()) {
-      if (item.is_object()) image.block_device_mappings.push_back(MappingFromJson(item.get_object()));
+      if (item.is_object())
+        image.block_device_mappings.push_back(MappingFromJson(item.get_object()));
     }
   }
   image.ena_support = Bool(o, "EnaSupport", false);

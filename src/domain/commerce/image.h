@@ -60,15 +60,15 @@ struct Image {
   std::string owner_alias;  // "" or "aws-marketplace"
   std::string name;
   std::string description;
-  std::string architecture = "x86_64";    // i386|x86_64|arm64|x86_64_mac|arm64_mac
+  std::string architecture = "x86_64";      // i386|x86_64|arm64|x86_64_mac|arm64_mac
   std::string virtualization_type = "hvm";  // hvm|paravirtual
   std::string root_device_name;
   std::string root_device_type = "ebs";
   std::vector<BlockDeviceMapping> block_device_mappings;
   bool ena_support = false;
-  std::string boot_mode;     // "" (unset) | legacy-bios | uefi | uefi-preferred
-  std::string imds_support;  // "" (unset) | v2.0
-  std::string tpm_support;   // "" (unset) | v2.0
+  std::string boot_mode;          // "" (unset) | legacy-bios | uefi | uefi-preferred
+  std::string imds_support;       // "" (unset) | v2.0
+  std::string tpm_support;        // "" (unset) | v2.0
   std::string sriov_net_support;  // "" (unset) | simple
   std::string state = std::string(kImageStateAvailable);
   TimePoint creation_date;

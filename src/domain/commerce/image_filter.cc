@@ -7,36 +7,92 @@ namespace amiplace {
 
 namespace {
 
-constexpr std::array<std::string_view, 26> kFilters = {
-    "architecture",
-    "block-device-mapping.delete-on-termination",
-    "block-device-mapping.device-name",
-    "block-device-mapping.snapshot-id",
-    "block-device-mapping.volume-size",
-    "block-device-mapping.volume-type",
-    "block-device-mapping.encrypted",
-    "boot-mode",
-    "creation-date",
-    "description",
-    "ena-support",
-    "hypervisor",
-    "image-id",
-    "image-type",
-    "imds-support",
-    "is-public",
-    "name",
-    "owner-alias",
-    "owner-id",
-    "product-code",
-    "product-code.type",
-    "root-device-name",
-    "root-device-type",
-    "source-image-id",
-    "state",
-    "virtualization-type",
-};
+using Values = std::vector<std::string>;
 
 std::string BoolText(bool b) { return b ? "true" : "false"; }
+
+template <typename F>
+Values EachEbs(const Image& image, F value_of) {
+  Values out;
+  for (const auto& m : image.block_device_mappings) {
+    if (m.ebs) out.push_back(value_of(*m.ebs));
+  }
+  return out;
+}
+
+struct FilterDef {
+  std::string_view name;
+  Values (*values)(const Image&);
+};
+
+// Every filter amiplace knows, with the image's values for it.
+constexpr FilterDef kFilters[] = {
+    {"architecture", [](const Image& i) { return Values{i.architecture}; }},
+    {"block-device-mapping.delete-on-termination",
+     [](const Image& i) {
+       return EachEbs(i, [](const EbsBlockDevice& e) { return BoolText(e.delete_on_termination); });
+     }},
+    {"block-device-mapping.device-name",
+     [](const Image& i) {
+       Values out;
+       for (const auto& m : i.block_device_mappings) out.push_back(m.device_name);
+       return out;
+     }},
+    {"block-device-mapping.snapshot-id",
+     [](const Image& i) {
+       return EachEbs(i, [](const EbsBlockDevice& e) { return e.snapshot_id; });
+     }},
+    {"block-device-mapping.volume-size",
+     [](const Image& i) {
+       return EachEbs(i, [](const EbsBlockDevice& e) {
+         return e.volume_size ? std::to_string(*e.volume_size) : std::string();
+       });
+     }},
+    {"block-device-mapping.volume-type",
+     [](const Image& i) {
+       return EachEbs(i, [](const EbsBlockDevice& e) { return e.volume_type; });
+     }},
+    {"block-device-mapping.encrypted",
+     [](const Image& i) {
+       return EachEbs(i, [](const EbsBlockDevice& e) { return BoolText(e.encrypted); });
+     }},
+    {"boot-mode", [](const Image& i) { return Values{i.boot_mode}; }},
+    {"creation-date", [](const Image& i) { return Values{FormatIso8601Millis(i.creation_date)}; }},
+    {"description", [](const Image& i) { return Values{i.description}; }},
+    {"ena-support", [](const Image& i) { return Values{BoolText(i.ena_support)}; }},
+    {"hypervisor", [](const Image&) { return Values{"xen"}; }},
+    {"image-id", [](const Image& i) { return Values{i.image_id}; }},
+    {"image-type", [](const Image&) { return Values{"machine"}; }},
+    {"imds-support", [](const Image& i) { return Values{i.imds_support}; }},
+    {"is-public", [](const Image& i) { return Values{BoolText(i.IsPublic())}; }},
+    {"name", [](const Image& i) { return Values{i.name}; }},
+    {"owner-alias", [](const Image& i) { return Values{i.owner_alias}; }},
+    {"owner-id", [](const Image& i) { return Values{i.owner_account_id}; }},
+    {"product-code",
+     [](const Image& i) {
+       Values out;
+       for (const auto& pc : i.product_codes) out.push_back(pc.product_code_id);
+       return out;
+     }},
+    {"product-code.type",
+     [](const Image& i) {
+       Values out;
+       for (const auto& pc : i.product_codes) out.push_back(pc.product_code_type);
+       return out;
+     }},
+    {"root-device-name", [](const Image& i) { return Values{i.root_device_name}; }},
+    {"root-device-type", [](const Image& i) { return Values{i.root_device_type}; }},
+    {"source-image-id", [](const Image& i) { return Values{i.source_image_id}; }},
+    {"state", [](const Image& i) { return Values{i.state}; }},
+    {"virtualization-type", [](const Image& i) { return Values{i.virtualization_type}; }},
+};
+
+const FilterDef* FindFilter(std::string_view name) {
+  for (const auto& f : kFilters) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -75,53 +131,12 @@ bool WildcardMatch(std::string_view pattern, std::string_view text) {
 
 bool IsKnownImageFilter(std::string_view name) {
   if (name.starts_with("tag:") || name == "tag-key" || name == "tag-value") return true;
-  return std::find(kFilters.begin(), kFilters.end(), name) != kFilters.end();
+  return FindFilter(name) != nullptr;
 }
 
 std::vector<std::string> ImageFilterValues(const Image& image, std::string_view name) {
-  std::vector<std::string> out;
-  auto each_ebs = [&](auto&& value_of) {
-    for (const auto& m : image.block_device_mappings) {
-      if (m.ebs) out.push_back(value_of(*m.ebs));
-    }
-  };
-  if (name == "architecture") out.push_back(image.architecture);
-  else if (name == "block-device-mapping.delete-on-termination")
-    each_ebs([](const EbsBlockDevice& e) { return BoolText(e.delete_on_termination); });
-  else if (name == "block-device-mapping.device-name")
-    for (const auto& m : image.block_device_mappings) out.push_back(m.device_name);
-  else if (name == "block-device-mapping.snapshot-id")
-    each_ebs([](const EbsBlockDevice& e) { return e.snapshot_id; });
-  else if (name == "block-device-mapping.volume-size")
-    each_ebs([](const EbsBlockDevice& e) {
-      return e.volume_size ? std::to_string(*e.volume_size) : std::string();
-    });
-  else if (name == "block-device-mapping.volume-type")
-    each_ebs([](const EbsBlockDevice& e) { return e.volume_type; });
-  else if (name == "block-device-mapping.encrypted")
-    each_ebs([](const EbsBlockDevice& e) { return BoolText(e.encrypted); });
-  else if (name == "boot-mode") out.push_back(image.boot_mode);
-  else if (name == "creation-date") out.push_back(FormatIso8601Millis(image.creation_date));
-  else if (name == "description") out.push_back(image.description);
-  else if (name == "ena-support") out.push_back(BoolText(image.ena_support));
-  else if (name == "hypervisor") out.push_back("xen");
-  else if (name == "image-id") out.push_back(image.image_id);
-  else if (name == "image-type") out.push_back("machine");
-  else if (name == "imds-support") out.push_back(image.imds_support);
-  else if (name == "is-public") out.push_back(BoolText(image.IsPublic()));
-  else if (name == "name") out.push_back(image.name);
-  else if (name == "owner-alias") out.push_back(image.owner_alias);
-  else if (name == "owner-id") out.push_back(image.owner_account_id);
-  else if (name == "product-code")
-    for (const auto& pc : image.product_codes) out.push_back(pc.product_code_id);
-  else if (name == "product-code.type")
-    for (const auto& pc : image.product_codes) out.push_back(pc.product_code_type);
-  else if (name == "root-device-name") out.push_back(image.root_device_name);
-  else if (name == "root-device-type") out.push_back(image.root_device_type);
-  else if (name == "source-image-id") out.push_back(image.source_image_id);
-  else if (name == "state") out.push_back(image.state);
-  else if (name == "virtualization-type") out.push_back(image.virtualization_type);
-  return out;  // tag filters and unknown names: no values, so nothing matches
+  const FilterDef* f = FindFilter(name);
+  return f != nullptr ? f->values(image) : Values();  // tag filters: no values, nothing matches
 }
 
 bool MatchesFilters(const Image& image, const std::vector<ImageFilter>& filters) {

@@ -136,7 +136,8 @@ TEST(ImageFilterTest, FiltersMatchAnyValueAndAllFilters) {
   EXPECT_TRUE(MatchesFilters(image, {{"product-code", {"pc1"}}}));
   EXPECT_TRUE(MatchesFilters(image, {{"state", {"available"}}}));
   EXPECT_TRUE(MatchesFilters(image, {{"image-id", {"ami-0123*"}}}));
-  EXPECT_TRUE(MatchesFilters(image, {{"block-device-mapping.snapshot-id", {"snap-0123456789abcdef0"}}}));
+  EXPECT_TRUE(
+      MatchesFilters(image, {{"block-device-mapping.snapshot-id", {"snap-0123456789abcdef0"}}}));
   EXPECT_TRUE(MatchesFilters(image, {{"block-device-mapping.encrypted", {"false"}}}));
   EXPECT_TRUE(MatchesFilters(image, {{"is-public", {"false"}}}));
   EXPECT_TRUE(MatchesFilters(image, {{"ena-support", {"true"}}}));

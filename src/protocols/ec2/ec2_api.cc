@@ -42,9 +42,10 @@ Result<std::optional<bool>> Bool(const Params& p, std::string_view name) {
   if (v == nullptr) return std::optional<bool>();
   if (strcasecmp(v->c_str(), "true") == 0) return std::optional<bool>(true);
   if (strcasecmp(v->c_str(), "false") == 0) return std::optional<bool>(false);
-  return Ec2Error(ErrorCode::kValidation, "InvalidParameterValue",
-                  fmt::format("Value ({}) for parameter {} is invalid. Expected: 'true' or 'false'.",
-                              *v, name));
+  return Ec2Error(
+      ErrorCode::kValidation, "InvalidParameterValue",
+      fmt::format("Value ({}) for parameter {} is invalid. Expected: 'true' or 'false'.", *v,
+                  name));
 }
 
 Result<std::optional<int64_t>> Int(const Params& p, std::string_view name) {
@@ -55,9 +56,9 @@ Result<std::optional<int64_t>> Int(const Params& p, std::string_view name) {
   if (negative) s.remove_prefix(1);
   if (s.empty() || s.size() > 15 ||
       !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return Ec2Error(ErrorCode::kValidation, "InvalidParameterValue",
-                    fmt::format("Value ({}) for parameter {} is invalid. Expected an integer.", *v,
-                                name));
+    return Ec2Error(
+        ErrorCode::kValidation, "InvalidParameterValue",
+        fmt::format("Value ({}) for parameter {} is invalid. Expected an integer.", *v, name));
   }
   int64_t n = 0;
   for (char c : s) n = n * 10 + (c - '0');
@@ -103,21 +104,30 @@ XmlWriter StartResponse(std::string_view action, std::string_view request_id) {
 // ---- RegisterImage -----------------------------------------------------------------------------
 
 constexpr std::array<std::string_view, 17> kRegisterImageParams = {
-    "Name",          "Description",     "Architecture",   "VirtualizationType",
-    "RootDeviceName", "BlockDeviceMapping", "EnaSupport", "BootMode",
-    "ImdsSupport",   "TpmSupport",      "SriovNetSupport", "ImageLocation",
-    "BillingProduct", "KernelId",       "RamdiskId",      "TagSpecification",
+    "Name",           "Description",        "Architecture",    "VirtualizationType",
+    "RootDeviceName", "BlockDeviceMapping", "EnaSupport",      "BootMode",
+    "ImdsSupport",    "TpmSupport",         "SriovNetSupport", "ImageLocation",
+    "BillingProduct", "KernelId",           "RamdiskId",       "TagSpecification",
     "UefiData"};
 
 // Members of BlockDeviceMapping.N; the EBS members after SnapshotId … Throughput are accepted
 // and not kept (amiplace has no KMS keys, Outposts or zones).
-constexpr std::array<std::string_view, 16> kMappingMembers = {
-    "DeviceName",        "VirtualName",          "NoDevice",
-    "Ebs.SnapshotId",    "Ebs.VolumeSize",       "Ebs.VolumeType",
-    "Ebs.DeleteOnTermination", "Ebs.Encrypted",  "Ebs.Iops",
-    "Ebs.Throughput",    "Ebs.KmsKeyId",         "Ebs.OutpostArn",
-    "Ebs.AvailabilityZone", "Ebs.AvailabilityZoneId", "Ebs.VolumeInitializationRate",
-    "Ebs.EbsCardIndex"};
+constexpr std::array<std::string_view, 16> kMappingMembers = {"DeviceName",
+                                                              "VirtualName",
+                                                              "NoDevice",
+                                                              "Ebs.SnapshotId",
+                                                              "Ebs.VolumeSize",
+                                                              "Ebs.VolumeType",
+                                                              "Ebs.DeleteOnTermination",
+                                                              "Ebs.Encrypted",
+                                                              "Ebs.Iops",
+                                                              "Ebs.Throughput",
+                                                              "Ebs.KmsKeyId",
+                                                              "Ebs.OutpostArn",
+                                                              "Ebs.AvailabilityZone",
+                                                              "Ebs.AvailabilityZoneId",
+                                                              "Ebs.VolumeInitializationRate",
+                                                              "Ebs.EbsCardIndex"};
 
 Result<BlockDeviceMapping> BindMapping(const Params& p, int n) {
   const std::string prefix = fmt::format("BlockDeviceMapping.{}", n);
@@ -177,8 +187,8 @@ Result<std::string> RegisterImage(ImageService& images, const Params& p, const C
 // ---- DescribeImages ----------------------------------------------------------------------------
 
 constexpr std::array<std::string_view, 8> kDescribeImagesParams = {
-    "ImageId", "Owner", "ExecutableBy", "Filter", "MaxResults", "NextToken", "IncludeDeprecated",
-    "IncludeDisabled"};
+    "ImageId",    "Owner",     "ExecutableBy",      "Filter",
+    "MaxResults", "NextToken", "IncludeDeprecated", "IncludeDisabled"};
 
 Result<std::vector<ImageFilter>> BindFilters(const Params& p) {
   AMIPLACE_ASSIGN_OR_RETURN(std::vector<int> indices, p.Indices("Filter"));

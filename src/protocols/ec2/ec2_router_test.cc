@@ -112,8 +112,9 @@ TEST_F(Ec2RouterTest, RegisterDescribeDeregister) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Header(r, "Content-Type"), "text/xml;charset=UTF-8");
   EXPECT_FALSE(Header(r, "x-amzn-RequestId").empty());
-  EXPECT_NE(r.body.find("<RegisterImageResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"),
-            std::string::npos)
+  EXPECT_NE(
+      r.body.find("<RegisterImageResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"),
+      std::string::npos)
       << r.body;
   EXPECT_EQ(Tag(r.body, "requestId"), Header(r, "x-amzn-RequestId"));
   const std::string id = Tag(r.body, "imageId");
@@ -144,8 +145,9 @@ TEST_F(Ec2RouterTest, ErrorsHaveEc2sXmlShape) {
   auto r = Call(seller_, "Action=DescribeImages&ImageId.1=ami-0123456789abcdef0");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Header(r, "Content-Type"), "text/xml;charset=UTF-8");
-  EXPECT_TRUE(r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors>"
-                                 "<Error><Code>InvalidAMIID.NotFound</Code>"))
+  EXPECT_TRUE(
+      r.body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors>"
+                         "<Error><Code>InvalidAMIID.NotFound</Code>"))
       << r.body;
   EXPECT_EQ(Tag(r.body, "Message"),
             "The image id &apos;[ami-0123456789abcdef0]&apos; does not exist");
@@ -182,7 +184,8 @@ TEST_F(Ec2RouterTest, ParameterErrors) {
     auto r = Call(seller_, c.body);
     EXPECT_EQ(r.status, c.status) << c.body << "\n" << r.body;
     EXPECT_EQ(Tag(r.body, "Code"), c.code) << c.body;
-    EXPECT_NE(Tag(r.body, "Message").find(c.mention), std::string::npos) << c.body << "\n" << r.body;
+    EXPECT_NE(Tag(r.body, "Message").find(c.mention), std::string::npos) << c.body << "\n"
+                                                                         << r.body;
   }
 }
 
@@ -252,7 +255,8 @@ TEST_F(Ec2RouterTest, GetWithQueryWorksToo) {
   sigv4::OutgoingRequest out;
   out.method = "GET";
   out.path = "/";
-  out.query = "Action=DescribeImages&Filter.1.Name=name&Filter.1.Value.1=via-%2A&Version=2016-11-15";
+  out.query =
+      "Action=DescribeImages&Filter.1.Name=name&Filter.1.Value.1=via-%2A&Version=2016-11-15";
   out.headers = {{"Host", "127.0.0.1:8080"}};
   sigv4::Sign(out, {seller_.credential.access_key_id, seller_.credential.secret_access_key, ""},
               "us-east-1", "ec2", clock_.Now());

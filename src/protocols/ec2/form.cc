@@ -72,7 +72,8 @@ Result<Params> Params::Parse(std::string_view encoded) {
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     auto name = FormDecode(pair.substr(0, eq));
-    auto value = FormDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    auto value =
+        FormDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
     if (!name || !value) {
       return Status(ErrorCode::kMalformedRequest,
                     fmt::format("The query string has a broken percent-escape in '{}'",
@@ -119,7 +120,8 @@ Result<std::vector<std::string>> Params::List(std::string_view prefix) const {
     const std::string* v = Find(name);
     if (v == nullptr) {
       // "ImageId.1.Foo": a list of strings has no members.
-      for (auto it = values_.lower_bound(name + "."); it != values_.end(); ++it) return Unknown(it->first);
+      for (auto it = values_.lower_bound(name + "."); it != values_.end(); ++it)
+        return Unknown(it->first);
       return Unknown(name);
     }
     out.push_back(*v);

@@ -46,8 +46,9 @@ TEST(Ec2FormTest, RefusesBrokenInput) {
 }
 
 TEST(Ec2FormTest, ListsAreNumberedFromOneInNumericOrder) {
-  auto p = Params::Parse("ImageId.10=c&ImageId.2=b&ImageId.1=a&Filter.1.Name=name"
-                         "&Filter.1.Value.1=x&Filter.3.Name=state");
+  auto p = Params::Parse(
+      "ImageId.10=c&ImageId.2=b&ImageId.1=a&Filter.1.Name=name"
+      "&Filter.1.Value.1=x&Filter.3.Name=state");
   ASSERT_TRUE(p.ok());
   auto ids = p->List("ImageId");
   ASSERT_TRUE(ids.ok());

@@ -34,8 +34,9 @@ void WriteImageItem(XmlWriter& xml, const Image& image) {
   xml.Open("item");
   xml.Text("imageId", image.image_id);
   // EC2 shows "<owner alias or ID>/<name>" for an EBS-backed image.
-  xml.Text("imageLocation",
-           (image.owner_alias.empty() ? image.owner_account_id : image.owner_alias) + "/" + image.name);
+  xml.Text(
+      "imageLocation",
+      (image.owner_alias.empty() ? image.owner_account_id : image.owner_alias) + "/" + image.name);
   xml.Text("imageState", image.state);
   xml.Text("imageOwnerId", image.owner_account_id);
   xml.Text("creationDate", FormatIso8601Millis(image.creation_date));

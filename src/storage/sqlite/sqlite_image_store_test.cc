@@ -57,8 +57,11 @@ TEST_F(SqliteImageStoreTest, StoresImagesPerRegionDurably) {
   EXPECT_EQ(store_->ListImages("us-east-1", "111111111111").value().size(), 1u);
   EXPECT_TRUE(store_->ListImages("us-east-1", "222222222222").value().empty());
   EXPECT_TRUE(store_->ListImages("eu-west-1", std::nullopt).value().empty());
-  EXPECT_EQ(store_->ListImagesByProductCode("us-east-1", "code0000000000000000000001").value().size(), 1u);
-  EXPECT_TRUE(store_->ListImagesByProductCode("us-west-2", "code0000000000000000000001").value().empty());
+  EXPECT_EQ(
+      store_->ListImagesByProductCode("us-east-1", "code0000000000000000000001").value().size(),
+      1u);
+  EXPECT_TRUE(
+      store_->ListImagesByProductCode("us-west-2", "code0000000000000000000001").value().empty());
   EXPECT_TRUE(store_->ListImagesByProductCode("us-east-1", "other").value().empty());
 }
 

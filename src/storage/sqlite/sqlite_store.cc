@@ -12,6 +12,7 @@
 #include "core/crypto.h"
 #include "core/json_util.h"
 #include "core/resources.h"
+#include "storage/sqlite/image_rows.h"
 
 namespace amiplace {
 
@@ -608,6 +609,14 @@ Status SqliteStore::FinishChangeSets(const std::vector<FinishedChangeSet>& finis
       AMIPLACE_RETURN_IF_ERROR(s->Run());
       if (c.Changes() != 1) continue;  // already finished: never apply twice
       for (const auto& e : f.changed_entities) AMIPLACE_RETURN_IF_ERROR(UpsertEntity(c, e));
+      for (const auto& image : f.new_images) {
+        ImageStore::PutOutcome put;
+        AMIPLACE_RETURN_IF_ERROR(sqlite::WriteImage(c, image, &put));
+        if (!put.written) {
+          return InternalError(fmt::format("marketplace image {} collides with {}", image.image_id,
+                                           put.name_taken_by));
+        }
+      }
       AMIPLACE_ASSIGN_OR_RETURN(auto r, c.Prepare(kReleaseLocks));
       r->Bind(1, cs.id);
       AMIPLACE_RETURN_IF_ERROR(r->Run());
