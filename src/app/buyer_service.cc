@@ -21,6 +21,27 @@ Result<Entity> BuyerService::VisibleProduct(const Caller& caller, std::string_vi
   return NotFoundError(fmt::format("ProductId: product {} was not found", product_id));
 }
 
+Result<std::map<std::string, std::string>> BuyerService::ImagesOf(const Entity& product,
+                                                                  const VersionView& version) {
+  std::map<std::string, std::string> out;
+  if (version.source_image_id.empty()) return out;
+  // The version's image is the marketplace's copy in us-east-1; the copies in other regions
+  // name it as their source.
+  out["us-east-1"] = version.source_image_id;
+  std::string code = IndexOf(product).product_code;
+  for (const auto& region : StringsAt(product.details, "RegionAvailability", "Regions")) {
+    if (region == "us-east-1") continue;
+    AMIPLACE_ASSIGN_OR_RETURN(auto images, store_.ListImagesByProductCode(region, code));
+    for (const Image& img : images) {
+      if (img.IsAvailable() && img.source_image_id == version.source_image_id) {
+        out[region] = img.image_id;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 Result<std::vector<Entity>> BuyerService::Search(const Caller& caller, std::string_view text) {
   if (text.size() > 1000) return ValidationError("Query: must be at most 1000 characters");
   AMIPLACE_ASSIGN_OR_RETURN(auto ids, store_.SearchProducts(text));
@@ -46,11 +67,7 @@ Result<ProductView> BuyerService::DescribeProduct(const Caller& caller, std::str
   view.instance_types = StringsAt(product.details, "Compatibility", "AvailableInstanceTypes");
   for (const VersionView& v : VersionsOf(product)) {
     ProductVersionView pv{v.version_id, v.version_title, v.status, {}};
-    if (images_) {
-      pv.images = images_(product, v);
-    } else if (!v.source_image_id.empty()) {
-      pv.images["us-east-1"] = v.source_image_id;
-    }
+    AMIPLACE_ASSIGN_OR_RETURN(pv.images, ImagesOf(product, v));
     view.versions.push_back(std::move(pv));
   }
   view.product = std::move(product);

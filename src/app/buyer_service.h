@@ -29,12 +29,7 @@ struct ProductView {
 
 class BuyerService {
  public:
-  // Finds a version's marketplace AMIs by region (wired to the image store).
-  using ImageFinder = std::function<std::map<std::string, std::string>(const Entity& product,
-                                                                      const VersionView& version)>;
-
-  BuyerService(Store& store, const Clock& clock, ImageFinder images = {})
-      : store_(store), clock_(clock), images_(std::move(images)) {}
+  BuyerService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
   Result<std::vector<Entity>> Search(const Caller& caller, std::string_view text);
   Result<ProductView> DescribeProduct(const Caller& caller, std::string_view product_id);
@@ -46,10 +41,12 @@ class BuyerService {
   Result<BuyerRelation> RelationOf(const Caller& caller, std::string_view product_id);
   // The product if the caller may see it; NotFound otherwise.
   Result<Entity> VisibleProduct(const Caller& caller, std::string_view product_id);
+  // A version's marketplace AMI in each region of the product.
+  Result<std::map<std::string, std::string>> ImagesOf(const Entity& product,
+                                                      const VersionView& version);
 
   Store& store_;
   const Clock& clock_;
-  ImageFinder images_;
 };
 
 }  // namespace amiplace

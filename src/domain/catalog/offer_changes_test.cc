@@ -54,12 +54,22 @@ class OfferChangesTest : public ::testing::Test {
     return it->second;
   };
   std::string product_id, offer_id;
+  EntitySource Source() {
+    EntitySource source(load);
+    source.offers_of = [this](std::string_view product) {
+      std::vector<Entity> out;
+      for (const auto& [id, e] : db)
+        if (e.type == kOfferType && IndexOf(e).product_id == product) out.push_back(e);
+      return out;
+    };
+    return source;
+  }
 
   void SetUp() override {
     ChangeSet cs = Set(
         {MakeChange("CreateProduct", "AmiProduct@1.0", "", "{}", "P"),
          MakeChange("CreateOffer", "Offer@1.0", "", R"({"ProductId":"$P.Entity.Identifier"})")});
-    ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, load);
+    ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, Source());
     ASSERT_EQ(out.status, ChangeSetStatus::kSucceeded) << out.failure_description;
     Persist(out);
     product_id = cs.changes[0].resolved_entity_id;
@@ -86,7 +96,7 @@ class OfferChangesTest : public ::testing::Test {
   // Applies one change to the offer; on success the new revision is stored.
   std::vector<ErrorDetail> Run(std::string type, std::string_view details) {
     ChangeSet cs = Set({MakeChange(std::move(type), "Offer@1.0", offer_id, details)});
-    ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, load);
+    ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, Source());
     if (out.status == ChangeSetStatus::kSucceeded) {
       Persist(out);
     } else {
@@ -376,7 +386,7 @@ TEST_F(OfferChangesTest, PricingTermsSeeDimensionsAddedEarlierInTheSet) {
     ChangeSet cs =
         Set({MakeChange("AddDimensions", "AmiProduct@1.0", product_id, kAdd),
              MakeChange("UpdatePricingTerms", "Offer@1.0", offer_id, UsageTerm(prices))});
-    ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, load);
+    ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, Source());
     return std::make_pair(out.status, cs.changes[1].errors);
   };
   auto [failed, errors] = run(kBothPriced);
@@ -543,7 +553,7 @@ TEST_F(OfferChangesTest, SupportTermsApplyAllOrNothing) {
        MakeChange(
            "UpdateLegalTerms", "Offer@1.0", offer_id,
            R"({"Terms":[{"Type":"LegalTerm","Documents":[{"Type":"StandardEula","Version":"2000-01-01"}]}]})")});
-  ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, load);
+  ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, Source());
   EXPECT_EQ(out.status, ChangeSetStatus::kFailed);
   EXPECT_TRUE(out.changed_entities.empty());
   EXPECT_TRUE(cs.changes[0].errors.empty());
@@ -683,6 +693,17 @@ TEST_F(OfferChangesTest, ReleaseMakesACompleteDraftReleased) {
   EXPECT_EQ(IndexOf(db.at(offer_id)).state, "Released");
 }
 
+TEST_F(OfferChangesTest, ReleaseAllowsOnePublicOfferPerProduct) {
+  MakeReleasable();
+  Entity second = db.at(offer_id);  // a complete Draft offer for the same product
+  ExpectApplied("ReleaseOffer", "{}");
+  second.id = "offer-secondoffer001";
+  second.details["Id"] = second.id;
+  db[second.id] = second;
+  offer_id = second.id;
+  ExpectFails("ReleaseOffer", "{}", "TOO_MANY_OFFERS");
+}
+
 TEST_F(OfferChangesTest, ReleaseTakesOnlyAnEmptyDocument) {
   ExpectRejected("ReleaseOffer", R"({"Force":true})",
                  "ChangeSet[0].DetailsDocument: ReleaseOffer takes an empty document {}; unknown "
@@ -757,7 +778,7 @@ TEST_F(OfferChangesTest, OneChangeSetCreatesAndReleasesACompleteOffer) {
            MakeChange("UpdateLegalTerms", "Offer@1.0", offer, kStandardEula),
            MakeChange("UpdateSupportTerms", "Offer@1.0", offer, kSupport),
            MakeChange("ReleaseOffer", "Offer@1.0", offer, "{}")});
-  ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, load);
+  ProcessOutcome out = ProcessChangeSet(cs, BuiltinChangeTypes(), owner, now, Source());
   ASSERT_EQ(out.status, ChangeSetStatus::kSucceeded)
       << out.failure_description << " "
       << (cs.changes[5].errors.empty() ? "" : cs.changes[5].errors[0].message);

@@ -159,6 +159,22 @@ class ReleaseOffer final : public ChangeTypeHandler {
     bj::object released = offer;
     released["State"] = "Released";
     target->details = std::move(released);
+
+    // One public offer per product (TOO_MANY_OFFERS), judged when the whole set has applied.
+    if (is_public) {
+      std::string offer_id = target->id;
+      ctx.Defer([&ctx, product_id, offer_id]() -> std::vector<ErrorDetail> {
+        for (Entity* other : ctx.OffersOf(product_id)) {
+          if (other->id == offer_id || IndexOf(*other).state != "Released") continue;
+          if (!HasBuyerAccounts(other->details)) {
+            return {{"TOO_MANY_OFFERS",
+                     fmt::format("ProductId: product {} already has the released public offer {}",
+                                 product_id, other->id)}};
+          }
+        }
+        return {};
+      });
+    }
     return {};
   }
 
