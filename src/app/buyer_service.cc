@@ -106,6 +106,16 @@ Result<Subscription> BuyerService::CancelSubscription(const Caller& caller,
   return *cancelled;
 }
 
+bool BuyerService::CanSeeMarketplaceImage(const Caller& caller, const Image& image) {
+  for (const auto& code : image.product_codes) {
+    auto product = store_.FindProductByCode(code.product_code_id);
+    if (!product.ok() || !*product) continue;
+    auto relation = RelationOf(caller, (*product)->id);
+    return relation.ok() && BuyerCanSee(caller.account, **product, *relation);
+  }
+  return true;
+}
+
 Result<std::vector<Subscription>> BuyerService::ListSubscriptions(const Caller& caller) {
   return store_.ListSubscriptions(caller.account.account_id);
 }

@@ -36,6 +36,10 @@ class BuyerService {
   Result<Subscription> Subscribe(const Caller& caller, std::string_view product_id);
   Result<Subscription> CancelSubscription(const Caller& caller, std::string_view product_id);
   Result<std::vector<Subscription>> ListSubscriptions(const Caller& caller);
+  // Whether `caller` may see a marketplace image: whoever may see the product whose code it
+  // carries (a Limited product's AMIs are its seller's and allowlisted buyers', as AWS shares
+  // them). An image of no known product is public.
+  bool CanSeeMarketplaceImage(const Caller& caller, const Image& image);
 
  private:
   Result<BuyerRelation> RelationOf(const Caller& caller, std::string_view product_id);

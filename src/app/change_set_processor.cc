@@ -52,6 +52,14 @@ FinishedChangeSet ChangeSetProcessor::Process(ChangeSet cs) {
       }
       return std::move(img).value();
     };
+    source.images_with_code = [&](std::string_view region, std::string_view code) {
+      auto images = store_.ListImagesByProductCode(region, code);
+      if (!images.ok()) {
+        load_error = images.status();
+        return std::vector<Image>();
+      }
+      return std::move(images).value();
+    };
     ProcessOutcome outcome =
         ProcessChangeSet(cs, registry_, **owner, now, source, {.auto_approve_reviews = auto_approve_});
     if (!load_error.ok()) return fault(load_error.ToString());

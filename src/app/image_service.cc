@@ -70,6 +70,16 @@ bool VisibleTo(const Image& image, const Caller& caller) {
          (image.IsPublic() && image.IsAvailable());
 }
 
+}  // namespace
+
+bool ImageService::Visible(const Image& image, const Caller& caller) const {
+  if (!VisibleTo(image, caller)) return false;
+  if (image.owner_account_id == caller.account.account_id || !image.IsMarketplaceImage()) return true;
+  return !marketplace_visibility_ || marketplace_visibility_(caller, image);
+}
+
+namespace {
+
 // Whether the account `who` may launch `image` (DescribeImages' ExecutableBy): the owner, and
 // everyone for a public image. amiplace keeps no other launch permissions.
 bool Executable(const Image& image, std::string_view who) {
@@ -332,7 +342,7 @@ Result<DescribeImagesOutput> ImageService::DescribeImages(const Caller& caller,
     for (const auto& id : input.image_ids) {
       if (!seen.insert(id).second) continue;
       AMIPLACE_ASSIGN_OR_RETURN(auto image, store_.GetImage(region, id));
-      if (!image || !image->IsAvailable() || !VisibleTo(*image, caller)) {
+      if (!image || !image->IsAvailable() || !Visible(*image, caller)) {
         missing.push_back(id);
         continue;
       }
@@ -389,7 +399,7 @@ Result<DescribeImagesOutput> ImageService::DescribeImages(const Caller& caller,
   for (auto& image : candidates) {
     if (!out.images.empty() && out.images.back().image_id == image.image_id) continue;
     if (!after.empty() && image.image_id <= after) continue;
-    if (!image.IsAvailable() || !VisibleTo(image, caller) || !owner_matches(image) ||
+    if (!image.IsAvailable() || !Visible(image, caller) || !owner_matches(image) ||
         !executable(image) || !MatchesFilters(image, input.filters)) {
       continue;
     }
@@ -407,7 +417,7 @@ Status ImageService::DeregisterImage(const Caller& caller, std::string_view imag
   if (image_id.empty()) return Missing("ImageId");
   if (!IsValidImageId(image_id)) return MalformedImageId(image_id);
   AMIPLACE_ASSIGN_OR_RETURN(auto image, store_.GetImage(caller.region, image_id));
-  if (!image || !VisibleTo(*image, caller)) return ImageNotFound({std::string(image_id)});
+  if (!image || !Visible(*image, caller)) return ImageNotFound({std::string(image_id)});
   if (image->owner_account_id != caller.account.account_id) {
     return Ec2Error(ErrorCode::kAccessDenied, "AuthFailure",
                     fmt::format("Not authorized for image:{}", image_id));
@@ -423,11 +433,38 @@ Status ImageService::DeregisterImage(const Caller& caller, std::string_view imag
   return Status::Ok();
 }
 
+Result<Image> ImageService::DescribeImageAttribute(const Caller& caller, std::string_view image_id,
+                                                   std::string_view attribute) {
+  static constexpr std::string_view kAttributes[] = {
+      "description", "kernel",    "ramdisk",          "launchPermission", "productCodes",
+      "blockDeviceMapping", "sriovNetSupport", "bootMode", "tpmSupport", "uefiData",
+      "lastLaunchedTime",   "imdsSupport",     "deregistrationProtection"};
+  if (image_id.empty()) return Missing("ImageId");
+  if (attribute.empty()) return Missing("Attribute");
+  if (std::find(std::begin(kAttributes), std::end(kAttributes), attribute) ==
+      std::end(kAttributes)) {
+    return InvalidValue("Attribute", attribute,
+                        "Valid values: description, kernel, ramdisk, launchPermission, "
+                        "productCodes, blockDeviceMapping, sriovNetSupport, bootMode, tpmSupport, "
+                        "uefiData, lastLaunchedTime, imdsSupport, deregistrationProtection.");
+  }
+  if (!IsValidImageId(image_id)) return MalformedImageId(image_id);
+  AMIPLACE_ASSIGN_OR_RETURN(auto image, store_.GetImage(caller.region, image_id));
+  if (!image || !image->IsAvailable() || !VisibleTo(*image, caller)) {
+    return ImageNotFound({std::string(image_id)});
+  }
+  if (attribute == "launchPermission" && image->owner_account_id != caller.account.account_id) {
+    return Ec2Error(ErrorCode::kAccessDenied, "AuthFailure",
+                    fmt::format("Not authorized for image:{}", image_id));
+  }
+  return std::move(*image);
+}
+
 Result<std::optional<Image>> ImageService::FindVisibleImage(const Caller& caller,
                                                             std::string_view image_id) {
   if (!IsValidImageId(image_id)) return std::optional<Image>();
   AMIPLACE_ASSIGN_OR_RETURN(auto image, store_.GetImage(caller.region, image_id));
-  if (!image || !VisibleTo(*image, caller)) return std::optional<Image>();
+  if (!image || !Visible(*image, caller)) return std::optional<Image>();
   return image;
 }
 

@@ -7,6 +7,7 @@
 // Thread-safe (the store is).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,11 @@ class ImageService {
  public:
   ImageService(ImageStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
+  // Who may see the marketplace's images (by default everyone: they are public). Set once at
+  // start-up, before requests are served.
+  using MarketplaceVisibility = std::function<bool(const Caller&, const Image&)>;
+  void SetMarketplaceVisibility(MarketplaceVisibility fn) { marketplace_visibility_ = std::move(fn); }
+
   // Registers the caller's image in its signing region and returns it. With `dry_run`, checks
   // everything (the name's uniqueness too) and stores nothing.
   Result<Image> RegisterImage(const Caller& caller, const RegisterImageInput& input,
@@ -67,12 +73,22 @@ class ImageService {
   // frees its name). With `dry_run`, checks and changes nothing.
   Status DeregisterImage(const Caller& caller, std::string_view image_id, bool dry_run = false);
 
+  // The image whose `attribute` DescribeImageAttribute asks for (the protocol writes the one
+  // attribute): the caller's own image or an available marketplace image. `attribute` is one of
+  // EC2's ImageAttributeName values (InvalidParameterValue otherwise); another account's
+  // launchPermission is AuthFailure, as on EC2.
+  Result<Image> DescribeImageAttribute(const Caller& caller, std::string_view image_id,
+                                       std::string_view attribute);
+
   // The image with this ID in the caller's region if the caller may see it (its own, in any
   // state, or an available marketplace image); nullopt otherwise.
   Result<std::optional<Image>> FindVisibleImage(const Caller& caller, std::string_view image_id);
 
  private:
+  bool Visible(const Image& image, const Caller& caller) const;
+
   ImageStore& store_;
+  MarketplaceVisibility marketplace_visibility_;
   const Clock& clock_;
 };
 

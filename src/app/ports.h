@@ -4,6 +4,7 @@
 // call from many threads at once, and every mutating call is durable when it returns OK.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include "domain/changeset/change_set.h"
 #include "domain/commerce/subscription.h"
 #include "domain/commerce/image.h"
+#include "domain/commerce/instance.h"
 
 namespace amiplace {
 
@@ -65,6 +67,8 @@ class CatalogStore {
   // Entities of `type` ("AmiProduct@1.0"), optionally only those owned by `owner`.
   virtual Result<std::vector<Entity>> ListEntities(std::string_view type,
                                                    std::optional<std::string_view> owner) = 0;
+  // The AmiProduct whose product code is `product_code` (codes are unique).
+  virtual Result<std::optional<Entity>> FindProductByCode(std::string_view product_code) = 0;
 
   // Inserts a PREPARING change set, taking locks on `lock_entity_ids`, atomically: either all of
   // it is stored or nothing is and the conflict says why. `max_open` bounds the owner's
@@ -109,6 +113,18 @@ class MetaStore {
   virtual Status SetClockOffset(Millis offset) = 0;
   // A 32-byte key generated with the store, for values sealed by the app (pagination tokens).
   virtual Result<std::string> GetServerKey() = 0;
+
+  // The marketplace's identity key pair (app/marketplace_identity.h): PEMs, the private key in
+  // plaintext in memory only and sealed at rest by the store. nullopt until one is stored.
+  struct IdentityKey {
+    std::string key_pem;
+    std::string cert_pem;
+  };
+  virtual Result<std::optional<IdentityKey>> GetIdentityKey() = 0;
+  // Stores the pair unless a pair is stored already (never overwrites), atomically; returns the
+  // pair that is stored afterwards — this one, or the one that got there first.
+  virtual Result<IdentityKey> PutIdentityKey(std::string_view key_pem,
+                                             std::string_view cert_pem) = 0;
 };
 
 // Everything a store provides.
@@ -157,7 +173,61 @@ class ImageStore {
                                                              std::string_view product_code) = 0;
 };
 
+// What CreateImage records about an image made from an instance, so that instances launched
+// from it are traced back to the marketplace product and version they descend from.
+struct ImageLineage {
+  std::string image_id;
+  std::string instance_id;  // the instance it was made from
+  std::string product_id;   // "" for an image without a marketplace product code
+  std::string version_id;
+};
+
+// EC2 instances (domain/commerce/instance.h), kept per region; instance IDs and private addresses
+// are unique across regions. Stored states are the first state of each move; readers Settle().
+class InstanceStore {
+ public:
+  virtual ~InstanceStore() = default;
+
+  struct Launch {
+    std::string request_hash;       // of the RunInstances request that made it
+    std::vector<Instance> instances;
+  };
+  // Stores one RunInstances' instances, atomically: each gets the next free private address (the
+  // one after the address last handed out, wrapping around, skipping any an instance holds —
+  // a terminated or shutting-down instance holds none). With a `client_token`, the token is kept
+  // with the launch (per owner and region); if the token is already kept, nothing is stored and
+  // the earlier launch is returned instead (compare its request_hash).
+  virtual Result<Launch> LaunchInstances(std::vector<Instance> instances,
+                                         std::string_view client_token,
+                                         std::string_view request_hash) = 0;
+  // The launch kept with this client token of `owner` in `region`.
+  virtual Result<std::optional<Launch>> FindLaunchByClientToken(std::string_view region,
+                                                                std::string_view owner,
+                                                                std::string_view client_token) = 0;
+  // The instance with this ID, in any region.
+  virtual Result<std::optional<Instance>> GetInstance(std::string_view instance_id) = 0;
+  // `owner`'s instances in `region`, in launch order (first launch, then ID). With
+  // `ended_after`, instances that were shutting down or terminated before it are left out.
+  virtual Result<std::vector<Instance>> ListInstances(std::string_view region,
+                                                      std::string_view owner,
+                                                      std::optional<TimePoint> ended_after) = 0;
+  // The instance that holds the private address `ip` (dotted IPv4): one that is neither shutting
+  // down nor terminated. The instance metadata service finds its instance this way.
+  virtual Result<std::optional<Instance>> FindInstanceByPrivateIp(std::string_view ip) = 0;
+  // Reads the instances with these IDs in `region` (those that exist, in the order of `ids`),
+  // lets `modify` change them, and writes them back, in one transaction; when `modify` fails,
+  // nothing is written and its Status is returned. `modify` runs on the store's writer thread: it
+  // must be quick and must not call the store.
+  virtual Status UpdateInstances(std::string_view region, const std::vector<std::string>& ids,
+                                 const std::function<Status(std::vector<Instance>&)>& modify) = 0;
+  // Stores an image made by CreateImage together with its lineage, atomically, under the same
+  // name rule as ImageStore::PutImage (nothing is written when the name is taken).
+  virtual Result<ImageStore::PutOutcome> PutImageFromInstance(const Image& image,
+                                                              const ImageLineage& lineage) = 0;
+  virtual Result<std::optional<ImageLineage>> GetImageLineage(std::string_view image_id) = 0;
+};
+
 class Store : public AccountStore, public CatalogStore, public MetaStore, public SubscriptionStore,
-              public ImageStore {};
+              public ImageStore, public InstanceStore {};
 
 }  // namespace amiplace

@@ -147,6 +147,9 @@ int RunServe(const ServeOptions& options) {
     quotas = std::make_unique<protocols::RateLimiter>(protocols::RateLimiter::CatalogQuotas());
   }
   ImageService images(*store, clock);
+  images.SetMarketplaceVisibility([&buyers](const Caller& caller, const Image& image) {
+    return buyers.CanSeeMarketplaceImage(caller, image);
+  });
   protocols::Ec2Api ec2_api(images);
   protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get(), &ec2_api);
   http::Server server(server_options, router);

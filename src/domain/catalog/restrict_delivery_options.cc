@@ -28,6 +28,7 @@ class RestrictDeliveryOptions final : public ChangeTypeHandler {
                                  std::string*) const override {
     bj::object doc = target->details;
     std::vector<ErrorDetail> errors;
+    std::vector<std::string> restricted_sources;
     for (const auto& idv : details.get_object().at("DeliveryOptionIds").get_array()) {
       std::string_view id = idv.get_string();
       bj::object* found = nullptr;
@@ -49,6 +50,9 @@ class RestrictDeliveryOptions final : public ChangeTypeHandler {
       } else {
         (*found)["Visibility"] = "Restricted";
         (*found)["RestrictionDate"] = FormatIso8601Millis(ctx.now());
+        restricted_sources.push_back(found->contains("SourceId") && found->at("SourceId").is_string()
+                                         ? std::string(found->at("SourceId").get_string())
+                                         : std::string());
       }
     }
     if (!errors.empty()) return errors;
@@ -66,6 +70,32 @@ class RestrictDeliveryOptions final : public ChangeTypeHandler {
       return {{"ALL_DELIVERY_OPTIONS_RESTRICTED",
                "DeliveryOptionIds: the product's last available version cannot be restricted; add "
                "a new version first, or restrict the product with UpdateVisibility"}};
+    }
+    // The marketplace deprecates the restricted versions' AMIs, in every region; they keep
+    // launching for buyers entitled before.
+    std::string code = IndexOf(*target).product_code;
+    std::vector<std::string> regions = product::Strings(
+        product::ArrayOf(product::ObjectOf(doc, "RegionAvailability"), "Regions"));
+    if (std::find(regions.begin(), regions.end(), "us-east-1") == regions.end()) regions.push_back("us-east-1");
+    for (const auto& v : product::ArrayOf(doc, "Versions")) {
+      if (!v.is_object()) continue;
+      for (const auto& s : product::ArrayOf(v.get_object(), "Sources")) {
+        const auto* sid = s.is_object() ? s.get_object().if_contains("Id") : nullptr;
+        const auto* img = s.is_object() ? s.get_object().if_contains("Image") : nullptr;
+        if (!sid || !img || !sid->is_string() || !img->is_string()) continue;
+        if (std::find(restricted_sources.begin(), restricted_sources.end(), sid->get_string()) ==
+            restricted_sources.end()) {
+          continue;
+        }
+        std::string ami(img->get_string());
+        for (const auto& region : regions) {
+          for (Image image : ctx.ImagesWithProductCode(region, code)) {
+            if (image.image_id != ami && image.source_image_id != ami) continue;
+            image.deprecation_time = FormatIso8601Millis(ctx.now());
+            ctx.AddImage(std::move(image));
+          }
+        }
+      }
     }
     target->details = std::move(doc);
     return {};

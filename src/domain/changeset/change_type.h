@@ -40,7 +40,10 @@ class ApplyContext {
   virtual void Defer(std::function<std::vector<ErrorDetail>()> check) = 0;
   // An image in `region` (stored, or made earlier in this change set); nullopt if none.
   virtual std::optional<Image> FindImage(std::string_view region, std::string_view image_id) = 0;
-  // Makes an image (a marketplace copy) that is stored with the change set's outcome.
+  // Images in `region` that carry `product_code` (stored, updated by this set's AddImage).
+  virtual std::vector<Image> ImagesWithProductCode(std::string_view region,
+                                                   std::string_view product_code) = 0;
+  // Makes or replaces (same ID) an image, stored with the change set's outcome.
   virtual void AddImage(Image image) = 0;
 };
 

@@ -210,7 +210,29 @@ class WorkingSet final : public ApplyContext {
     return source_.image(region, image_id);
   }
 
-  void AddImage(Image image) override { images_.push_back(std::move(image)); }
+  std::vector<Image> ImagesWithProductCode(std::string_view region,
+                                           std::string_view product_code) override {
+    std::vector<Image> out = source_.images_with_code(region, product_code);
+    for (const Image& img : images_) {
+      if (img.region != region) continue;
+      bool has = std::any_of(img.product_codes.begin(), img.product_codes.end(),
+                             [&](const auto& c) { return c.product_code_id == product_code; });
+      if (!has) continue;
+      auto same = std::find_if(out.begin(), out.end(), [&](const Image& o) { return o.image_id == img.image_id; });
+      if (same != out.end()) *same = img; else out.push_back(img);
+    }
+    return out;
+  }
+
+  void AddImage(Image image) override {
+    for (Image& existing : images_) {
+      if (existing.image_id == image.image_id) {
+        existing = std::move(image);
+        return;
+      }
+    }
+    images_.push_back(std::move(image));
+  }
   std::vector<Image> TakeImages() { return std::move(images_); }
 
   void SetCurrentChange(size_t i) { current_change_ = i; }

@@ -47,6 +47,8 @@ struct EntitySource {
       [](std::string_view) { return std::vector<Entity>(); };
   std::function<std::optional<Image>(std::string_view region, std::string_view image_id)> image =
       [](std::string_view, std::string_view) { return std::optional<Image>(); };
+  std::function<std::vector<Image>(std::string_view region, std::string_view product_code)>
+      images_with_code = [](std::string_view, std::string_view) { return std::vector<Image>(); };
 };
 
 struct ProcessOptions {

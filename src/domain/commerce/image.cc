@@ -170,6 +170,7 @@ bj::object ImageToJson(const Image& image) {
       {"ProductCodes", std::move(codes)},
       {"SourceImageId", image.source_image_id},
       {"SourceImageRegion", image.source_image_region},
+      {"DeprecationTime", image.deprecation_time},
   };
 }
 
@@ -210,6 +211,7 @@ Result<Image> ImageFromJson(const bj::value& doc) {
   }
   image.source_image_id = Str(o, "SourceImageId");
   image.source_image_region = Str(o, "SourceImageRegion");
+  image.deprecation_time = Str(o, "DeprecationTime");
   return image;
 }
 

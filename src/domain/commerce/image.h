@@ -75,6 +75,8 @@ struct Image {
   std::vector<ImageProductCode> product_codes;
   std::string source_image_id;      // marketplace copies: the seller's image
   std::string source_image_region;  // marketplace copies: the region of that image
+  std::string deprecation_time;     // "" or ISO-8601: the marketplace deprecated the image (its
+                                    // version was restricted); it still launches for entitled buyers
 
   bool IsMarketplaceImage() const { return owner_alias == kMarketplaceOwnerAlias; }
   // Marketplace images are public; a seller's own images are private to its account.

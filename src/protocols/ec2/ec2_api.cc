@@ -9,6 +9,7 @@
 #include "app/ec2_error.h"
 #include "protocols/ec2/form.h"
 #include "protocols/ec2/image_xml.h"
+#include "protocols/ec2/instance_xml.h"
 #include "protocols/ec2/xml_writer.h"
 
 namespace amiplace::protocols {
@@ -258,18 +259,225 @@ Result<std::string> DeregisterImage(ImageService& images, const Params& p, const
   return xml.Finish();
 }
 
+// ---- DescribeImageAttribute --------------------------------------------------------------------
+
+constexpr std::array<std::string_view, 2> kDescribeImageAttributeParams = {"ImageId", "Attribute"};
+
+Result<std::string> DescribeImageAttribute(ImageService& images, const Params& p,
+                                           const Caller& caller, std::string_view request_id) {
+  AMIPLACE_RETURN_IF_ERROR(CheckKnown(p, kDescribeImageAttributeParams));
+  const std::string image_id = String(p, "ImageId").value_or("");
+  const std::string attribute = String(p, "Attribute").value_or("");
+  AMIPLACE_ASSIGN_OR_RETURN(auto dry_run, Bool(p, "DryRun"));
+  AMIPLACE_ASSIGN_OR_RETURN(Image image, images.DescribeImageAttribute(caller, image_id, attribute));
+  if (dry_run.value_or(false)) return DryRunSucceeded();
+  XmlWriter xml = StartResponse("DescribeImageAttribute", request_id);
+  xml.Text("imageId", image.image_id);
+  ec2::WriteImageAttribute(xml, image, attribute);
+  return xml.Finish();
+}
+
+// ---- instances ---------------------------------------------------------------------------------
+
+// TagSpecification.N: ResourceType and Tag.M.Key / Tag.M.Value.
+Result<std::vector<TagSpecification>> BindTagSpecifications(const Params& p) {
+  AMIPLACE_ASSIGN_OR_RETURN(std::vector<int> indices, p.Indices("TagSpecification"));
+  std::vector<TagSpecification> specs;
+  for (int n : indices) {
+    const std::string prefix = fmt::format("TagSpecification.{}", n);
+    const std::string start = prefix + ".";
+    for (auto it = p.all().lower_bound(start); it != p.all().end() && it->first.starts_with(start);
+         ++it) {
+      std::string_view member = std::string_view(it->first).substr(start.size());
+      if (member != "ResourceType" && !member.starts_with("Tag.")) return Unknown(it->first);
+    }
+    TagSpecification spec;
+    spec.resource_type = String(p, prefix + ".ResourceType").value_or("");
+    AMIPLACE_ASSIGN_OR_RETURN(std::vector<int> tags, p.Indices(prefix + ".Tag"));
+    for (int m : tags) {
+      const std::string tag = fmt::format("{}.Tag.{}", prefix, m);
+      constexpr std::array<std::string_view, 2> kTagMembers = {"Key", "Value"};
+      AMIPLACE_RETURN_IF_ERROR(CheckMembers(p, tag, kTagMembers));
+      const std::string* key = p.Find(tag + ".Key");
+      if (key == nullptr) return Missing(tag + ".Key");
+      spec.tags.push_back({*key, String(p, tag + ".Value").value_or("")});
+    }
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+// RunInstances' parameters. Those after PrivateIpAddress are accepted and have no effect:
+// amiplace runs no virtual machine, so there are no networks, disks, keys or user data to apply
+// them to (docs/EC2.md).
+constexpr std::array<std::string_view, 43> kRunInstancesParams = {
+    "ImageId", "InstanceType", "MinCount", "MaxCount", "TagSpecification", "KeyName",
+    "ClientToken", "PrivateIpAddress", "LaunchTemplate",
+    "SecurityGroupId", "SecurityGroup", "SubnetId", "UserData", "Placement", "Monitoring",
+    "IamInstanceProfile", "EbsOptimized", "BlockDeviceMapping", "DisableApiTermination",
+    "DisableApiStop", "InstanceInitiatedShutdownBehavior", "MetadataOptions",
+    "CreditSpecification", "AdditionalInfo", "NetworkInterface", "CpuOptions",
+    "HibernationOptions", "MaintenanceOptions", "PrivateDnsNameOptions", "EnclaveOptions",
+    "CapacityReservationSpecification", "KernelId", "RamdiskId", "LicenseSpecification",
+    "Ipv6AddressCount", "Ipv6Address", "EnablePrimaryIpv6", "NetworkPerformanceOptions",
+    "InstanceMarketOptions", "ElasticGpuSpecification", "ElasticInferenceAccelerator",
+    "Operator", "SecondaryInterface"};
+
+Result<std::string> RunInstances(InstanceService& instances, const Params& p,
+                                 const Caller& caller, std::string_view request_id) {
+  AMIPLACE_RETURN_IF_ERROR(CheckKnown(p, kRunInstancesParams));
+  if (auto lt = p.all().lower_bound("LaunchTemplate.");
+      lt != p.all().end() && lt->first.starts_with("LaunchTemplate.")) {
+    return Ec2Error(ErrorCode::kValidation, "UnsupportedOperation",
+                    "amiplace keeps no launch templates; give ImageId and InstanceType instead");
+  }
+  RunInstancesInput in;
+  in.image_id = String(p, "ImageId");
+  in.instance_type = String(p, "InstanceType");
+  AMIPLACE_ASSIGN_OR_RETURN(in.min_count, Int(p, "MinCount"));
+  AMIPLACE_ASSIGN_OR_RETURN(in.max_count, Int(p, "MaxCount"));
+  AMIPLACE_ASSIGN_OR_RETURN(in.tag_specifications, BindTagSpecifications(p));
+  in.key_name = String(p, "KeyName").value_or("");
+  in.client_token = String(p, "ClientToken").value_or("");
+  in.private_ip_address = String(p, "PrivateIpAddress");
+  AMIPLACE_ASSIGN_OR_RETURN(auto dry_run, Bool(p, "DryRun"));
+  AMIPLACE_ASSIGN_OR_RETURN(Reservation r,
+                            instances.RunInstances(caller, in, dry_run.value_or(false)));
+  if (dry_run.value_or(false)) return DryRunSucceeded();
+  XmlWriter xml = StartResponse("RunInstances", request_id);
+  ec2::WriteReservationMembers(xml, r);
+  return xml.Finish();
+}
+
+constexpr std::array<std::string_view, 5> kDescribeInstancesParams = {
+    "InstanceId", "Filter", "MaxResults", "NextToken", "IncludeManagedResources"};
+
+Result<std::string> DescribeInstances(InstanceService& instances, const Params& p,
+                                      const Caller& caller, std::string_view request_id) {
+  AMIPLACE_RETURN_IF_ERROR(CheckKnown(p, kDescribeInstancesParams));
+  DescribeInstancesInput in;
+  AMIPLACE_ASSIGN_OR_RETURN(in.instance_ids, p.List("InstanceId"));
+  AMIPLACE_ASSIGN_OR_RETURN(in.filters, BindFilters(p));
+  AMIPLACE_ASSIGN_OR_RETURN(in.max_results, Int(p, "MaxResults"));
+  in.next_token = String(p, "NextToken").value_or("");
+  // amiplace has no instances managed by other services, so the flag changes nothing.
+  AMIPLACE_ASSIGN_OR_RETURN(auto managed, Bool(p, "IncludeManagedResources"));
+  (void)managed;
+  AMIPLACE_ASSIGN_OR_RETURN(auto dry_run, Bool(p, "DryRun"));
+  AMIPLACE_ASSIGN_OR_RETURN(DescribeInstancesOutput out, instances.DescribeInstances(caller, in));
+  if (dry_run.value_or(false)) return DryRunSucceeded();
+  XmlWriter xml = StartResponse("DescribeInstances", request_id);
+  xml.Open("reservationSet");
+  for (const auto& r : out.reservations) {
+    xml.Open("item");
+    ec2::WriteReservationMembers(xml, r);
+    xml.Close();
+  }
+  xml.Close();
+  xml.TextIfSet("nextToken", out.next_token);
+  return xml.Finish();
+}
+
+// StartInstances, StopInstances, TerminateInstances: InstanceId.N, and flags that change nothing
+// here (a stop is always quick and clean: there is no operating system to shut down).
+using StateChangeFn = Result<std::vector<StateChange>> (InstanceService::*)(
+    const Caller&, const std::vector<std::string>&, bool);
+
+Result<std::string> ChangeStates(InstanceService& instances, const Params& p,
+                                 const Caller& caller, std::string_view request_id,
+                                 std::string_view action, StateChangeFn fn,
+                                 std::span<const std::string_view> known,
+                                 std::span<const std::string_view> flags) {
+  AMIPLACE_RETURN_IF_ERROR(CheckKnown(p, known));
+  for (std::string_view flag : flags) {
+    AMIPLACE_ASSIGN_OR_RETURN(auto value, Bool(p, flag));
+    (void)value;
+  }
+  AMIPLACE_ASSIGN_OR_RETURN(std::vector<std::string> ids, p.List("InstanceId"));
+  AMIPLACE_ASSIGN_OR_RETURN(auto dry_run, Bool(p, "DryRun"));
+  AMIPLACE_ASSIGN_OR_RETURN(std::vector<StateChange> changes,
+                            (instances.*fn)(caller, ids, dry_run.value_or(false)));
+  if (dry_run.value_or(false)) return DryRunSucceeded();
+  XmlWriter xml = StartResponse(action, request_id);
+  xml.Open("instancesSet");
+  for (const auto& c : changes) ec2::WriteStateChangeItem(xml, c);
+  xml.Close();
+  return xml.Finish();
+}
+
+constexpr std::array<std::string_view, 2> kStartParams = {"InstanceId", "AdditionalInfo"};
+constexpr std::array<std::string_view, 4> kStopParams = {"InstanceId", "Hibernate", "Force",
+                                                         "SkipOsShutdown"};
+constexpr std::array<std::string_view, 2> kStopFlags = {"Hibernate", "Force"};
+constexpr std::array<std::string_view, 3> kTerminateParams = {"InstanceId", "Force",
+                                                              "SkipOsShutdown"};
+constexpr std::array<std::string_view, 2> kTerminateFlags = {"Force", "SkipOsShutdown"};
+
+Result<std::string> StartInstances(InstanceService& instances, const Params& p,
+                                   const Caller& caller, std::string_view request_id) {
+  return ChangeStates(instances, p, caller, request_id, "StartInstances",
+                      &InstanceService::StartInstances, kStartParams, {});
+}
+Result<std::string> StopInstances(InstanceService& instances, const Params& p,
+                                  const Caller& caller, std::string_view request_id) {
+  return ChangeStates(instances, p, caller, request_id, "StopInstances",
+                      &InstanceService::StopInstances, kStopParams, kStopFlags);
+}
+Result<std::string> TerminateInstances(InstanceService& instances, const Params& p,
+                                       const Caller& caller, std::string_view request_id) {
+  return ChangeStates(instances, p, caller, request_id, "TerminateInstances",
+                      &InstanceService::TerminateInstances, kTerminateParams, kTerminateFlags);
+}
+
+// CreateImage: NoReboot, BlockDeviceMapping, TagSpecification and SnapshotLocation are accepted
+// and have no effect (the new image copies the instance's image's disks; amiplace keeps no image
+// tags).
+constexpr std::array<std::string_view, 7> kCreateImageParams = {
+    "InstanceId", "Name", "Description", "NoReboot", "BlockDeviceMapping", "TagSpecification",
+    "SnapshotLocation"};
+
+Result<std::string> CreateImage(InstanceService& instances, const Params& p, const Caller& caller,
+                                std::string_view request_id) {
+  AMIPLACE_RETURN_IF_ERROR(CheckKnown(p, kCreateImageParams));
+  CreateImageInput in;
+  in.instance_id = String(p, "InstanceId");
+  in.name = String(p, "Name");
+  in.description = String(p, "Description");
+  AMIPLACE_ASSIGN_OR_RETURN(auto no_reboot, Bool(p, "NoReboot"));
+  (void)no_reboot;
+  AMIPLACE_ASSIGN_OR_RETURN(auto tags, BindTagSpecifications(p));
+  (void)tags;
+  AMIPLACE_ASSIGN_OR_RETURN(auto dry_run, Bool(p, "DryRun"));
+  AMIPLACE_ASSIGN_OR_RETURN(Image image,
+                            instances.CreateImage(caller, in, dry_run.value_or(false)));
+  if (dry_run.value_or(false)) return DryRunSucceeded();
+  XmlWriter xml = StartResponse("CreateImage", request_id);
+  xml.Text("imageId", image.image_id);
+  return xml.Finish();
+}
+
 // ---- dispatch ----------------------------------------------------------------------------------
 
-using ActionFn = Result<std::string> (*)(ImageService&, const Params&, const Caller&,
-                                         std::string_view);
+using ImageFn = Result<std::string> (*)(ImageService&, const Params&, const Caller&,
+                                        std::string_view);
+using InstanceFn = Result<std::string> (*)(InstanceService&, const Params&, const Caller&,
+                                           std::string_view);
 struct Action {
   std::string_view name;
-  ActionFn fn;
+  ImageFn image_fn = nullptr;
+  InstanceFn instance_fn = nullptr;
 };
-constexpr std::array<Action, 3> kActions = {{
-    {"RegisterImage", &RegisterImage},
-    {"DescribeImages", &DescribeImages},
-    {"DeregisterImage", &DeregisterImage},
+constexpr std::array<Action, 10> kActions = {{
+    {"RegisterImage", &RegisterImage, nullptr},
+    {"DescribeImages", &DescribeImages, nullptr},
+    {"DeregisterImage", &DeregisterImage, nullptr},
+    {"DescribeImageAttribute", &DescribeImageAttribute, nullptr},
+    {"RunInstances", nullptr, &RunInstances},
+    {"DescribeInstances", nullptr, &DescribeInstances},
+    {"StartInstances", nullptr, &StartInstances},
+    {"StopInstances", nullptr, &StopInstances},
+    {"TerminateInstances", nullptr, &TerminateInstances},
+    {"CreateImage", nullptr, &CreateImage},
 }};
 
 // The request's parameters: the form body of a POST, the query of a GET (less SigV4's presigning
@@ -323,7 +531,10 @@ Result<std::string> Ec2Api::Handle(const http::Request& req, const Caller& calle
                     "The request must contain the parameter Action");
   }
   for (const auto& a : kActions) {
-    if (a.name == *action) return a.fn(images_, params, caller, request_id);
+    if (a.name != *action) continue;
+    if (a.image_fn != nullptr) return a.image_fn(images_, params, caller, request_id);
+    if (instances_ != nullptr) return a.instance_fn(*instances_, params, caller, request_id);
+    break;
   }
   return Ec2Error(ErrorCode::kUnknownOperation, "InvalidAction",
                   fmt::format("The action {} is not valid for this web service.", *action));

@@ -8,7 +8,9 @@ namespace {
 constexpr std::string_view kPlatformDetails = "Linux/UNIX";
 constexpr std::string_view kUsageOperation = "RunInstances";
 
-void WriteMapping(XmlWriter& xml, const BlockDeviceMapping& m) {
+}  // namespace
+
+void WriteBlockDeviceMappingItem(XmlWriter& xml, const BlockDeviceMapping& m) {
   xml.Open("item");
   xml.Text("deviceName", m.device_name);
   xml.TextIfSet("virtualName", m.virtual_name);
@@ -27,8 +29,6 @@ void WriteMapping(XmlWriter& xml, const BlockDeviceMapping& m) {
   }
   xml.Close();
 }
-
-}  // namespace
 
 void WriteImageItem(XmlWriter& xml, const Image& image) {
   xml.Open("item");
@@ -57,7 +57,7 @@ void WriteImageItem(XmlWriter& xml, const Image& image) {
   xml.Text("rootDeviceType", image.root_device_type);
   xml.TextIfSet("rootDeviceName", image.root_device_name);
   xml.Open("blockDeviceMapping");
-  for (const auto& m : image.block_device_mappings) WriteMapping(xml, m);
+  for (const auto& m : image.block_device_mappings) WriteBlockDeviceMappingItem(xml, m);
   xml.Close();
   xml.Text("virtualizationType", image.virtualization_type);
   xml.Text("hypervisor", "xen");
@@ -70,7 +70,48 @@ void WriteImageItem(XmlWriter& xml, const Image& image) {
   xml.Text("usageOperation", kUsageOperation);
   xml.TextIfSet("sourceImageId", image.source_image_id);
   xml.TextIfSet("sourceImageRegion", image.source_image_region);
+  xml.TextIfSet("deprecationTime", image.deprecation_time);
   xml.Close();
+}
+
+void WriteImageAttribute(XmlWriter& xml, const Image& image, std::string_view attribute) {
+  // An attribute with a value: <attr><value>v</value></attr>; without one, <attr/>.
+  auto value = [&](std::string_view tag, std::string_view v) {
+    xml.Open(tag);
+    xml.TextIfSet("value", v);
+    xml.Close();
+  };
+  if (attribute == "productCodes") {
+    xml.Open("productCodes");
+    for (const auto& pc : image.product_codes) {
+      xml.Open("item").Text("productCode", pc.product_code_id).Text("type", pc.product_code_type);
+      xml.Close();
+    }
+    xml.Close();
+  } else if (attribute == "launchPermission") {
+    xml.Open("launchPermission");
+    if (image.IsPublic()) xml.Open("item").Text("group", "all").Close();
+    xml.Close();
+  } else if (attribute == "blockDeviceMapping") {
+    xml.Open("blockDeviceMapping");
+    for (const auto& m : image.block_device_mappings) WriteBlockDeviceMappingItem(xml, m);
+    xml.Close();
+  } else if (attribute == "description") {
+    value("description", image.description);
+  } else if (attribute == "kernel" || attribute == "ramdisk" || attribute == "uefiData" ||
+             attribute == "lastLaunchedTime") {
+    value(attribute, "");
+  } else if (attribute == "sriovNetSupport") {
+    value("sriovNetSupport", image.sriov_net_support);
+  } else if (attribute == "bootMode") {
+    value("bootMode", image.boot_mode);
+  } else if (attribute == "tpmSupport") {
+    value("tpmSupport", image.tpm_support);
+  } else if (attribute == "imdsSupport") {
+    value("imdsSupport", image.imds_support);
+  } else if (attribute == "deregistrationProtection") {
+    value("deregistrationProtection", "disabled");
+  }
 }
 
 }  // namespace amiplace::protocols::ec2

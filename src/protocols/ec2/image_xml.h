@@ -12,4 +12,10 @@ inline constexpr std::string_view kEc2Namespace = "http://ec2.amazonaws.com/doc/
 // Writes <item>…</item> for `image`.
 void WriteImageItem(XmlWriter& xml, const Image& image);
 
+// Writes <item>…</item> of a blockDeviceMapping list.
+void WriteBlockDeviceMappingItem(XmlWriter& xml, const BlockDeviceMapping& mapping);
+
+// Writes DescribeImageAttribute's member for `attribute` (an ImageAttributeName) of `image`.
+void WriteImageAttribute(XmlWriter& xml, const Image& image, std::string_view attribute);
+
 }  // namespace amiplace::protocols::ec2

@@ -28,6 +28,7 @@ constexpr std::pair<int, std::string_view> kMigrations[] = {
     {2, "0002_images.sql"},
     {3, "0003_reviews.sql"},
     {4, "0004_subscriptions.sql"},
+    {5, "0005_instances.sql"},
 };
 
 constexpr char kGetAccount[] =
@@ -283,6 +284,8 @@ Status SqliteStore::Migrate(Connection& c) {
   }
   return Status::Ok();
 }
+
+int SqliteStore::LatestSchemaVersion() { return std::end(kMigrations)[-1].first; }
 
 Result<int> SqliteStore::SchemaVersion() {
   AMIPLACE_ASSIGN_OR_RETURN(Connection * c, Reader());

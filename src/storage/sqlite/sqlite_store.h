@@ -40,6 +40,8 @@ class SqliteStore final : public Store {
   Result<std::optional<Entity>> GetEntity(std::string_view id) override;
   Result<std::vector<Entity>> ListEntities(std::string_view type,
                                            std::optional<std::string_view> owner) override;
+  // (sqlite_instance_store.cc)
+  Result<std::optional<Entity>> FindProductByCode(std::string_view product_code) override;
   Result<InsertConflict> InsertChangeSet(const ChangeSet& cs,
                                          const std::vector<std::string>& lock_entity_ids,
                                          int max_open) override;
@@ -80,13 +82,33 @@ class SqliteStore final : public Store {
   Result<std::vector<Image>> ListImagesByProductCode(std::string_view region,
                                                      std::string_view product_code) override;
 
+  // InstanceStore (sqlite_instance_store.cc)
+  Result<Launch> LaunchInstances(std::vector<Instance> instances, std::string_view client_token,
+                                 std::string_view request_hash) override;
+  Result<std::optional<Launch>> FindLaunchByClientToken(std::string_view region,
+                                                        std::string_view owner,
+                                                        std::string_view client_token) override;
+  Result<std::optional<Instance>> GetInstance(std::string_view instance_id) override;
+  Result<std::vector<Instance>> ListInstances(std::string_view region, std::string_view owner,
+                                              std::optional<TimePoint> ended_after) override;
+  Result<std::optional<Instance>> FindInstanceByPrivateIp(std::string_view ip) override;
+  Status UpdateInstances(std::string_view region, const std::vector<std::string>& ids,
+                         const std::function<Status(std::vector<Instance>&)>& modify) override;
+  Result<PutOutcome> PutImageFromInstance(const Image& image,
+                                          const ImageLineage& lineage) override;
+  Result<std::optional<ImageLineage>> GetImageLineage(std::string_view image_id) override;
+
   // MetaStore
   Result<Millis> GetClockOffset() override;
   Status SetClockOffset(Millis offset) override;
   Result<std::string> GetServerKey() override;
+  // (sqlite_meta_identity.cc)
+  Result<std::optional<IdentityKey>> GetIdentityKey() override;
+  Result<IdentityKey> PutIdentityKey(std::string_view key_pem, std::string_view cert_pem) override;
 
-  // The schema version after migrations.
+  // The schema version after migrations, and the newest one this build knows.
   Result<int> SchemaVersion();
+  static int LatestSchemaVersion();
 
  private:
   using WriteFn = std::function<Status(sqlite::Connection&)>;
