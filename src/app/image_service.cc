@@ -450,7 +450,7 @@ Result<Image> ImageService::DescribeImageAttribute(const Caller& caller, std::st
   }
   if (!IsValidImageId(image_id)) return MalformedImageId(image_id);
   AMIPLACE_ASSIGN_OR_RETURN(auto image, store_.GetImage(caller.region, image_id));
-  if (!image || !image->IsAvailable() || !VisibleTo(*image, caller)) {
+  if (!image || !image->IsAvailable() || !Visible(*image, caller)) {
     return ImageNotFound({std::string(image_id)});
   }
   if (attribute == "launchPermission" && image->owner_account_id != caller.account.account_id) {

@@ -305,11 +305,8 @@ Result<Reservation> InstanceService::RunInstances(const Caller& caller,
     return Ec2Error(ErrorCode::kValidation, "InvalidAMIID.Malformed",
                     fmt::format("Invalid id: \"{}\" (expecting \"ami-...\")", *in.image_id));
   }
-  AMIPLACE_ASSIGN_OR_RETURN(auto image, store_.GetImage(caller.region, *in.image_id));
-  if (!image || !image->IsAvailable() ||
-      !(image->owner_account_id == owner || image->IsPublic())) {
-    return ImageNotFound(*in.image_id);
-  }
+  AMIPLACE_ASSIGN_OR_RETURN(auto image, images_.FindVisibleImage(caller, *in.image_id));
+  if (!image || !image->IsAvailable()) return ImageNotFound(*in.image_id);
 
   const std::string type = in.instance_type.value_or(std::string(kDefaultInstanceType));
   if (!IsLaunchableInstanceType(type)) {
@@ -358,7 +355,12 @@ Result<Reservation> InstanceService::RunInstances(const Caller& caller,
                                                    request_hash));
   // A concurrent request with the same token may have stored its launch first.
   if (launch.request_hash != request_hash) return mismatch();
-  return answer(std::move(launch.instances));
+  if (launch.instances.empty() || launch.instances.front().reservation_id !=
+                                      prototype.reservation_id) {
+    return answer(std::move(launch.instances));
+  }
+  // A new launch is answered as EC2 answers it: every instance pending.
+  return Reservation{prototype.reservation_id, owner, std::move(launch.instances)};
 }
 
 // ---- DescribeInstances -------------------------------------------------------------------------

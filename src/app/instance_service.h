@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/image_service.h"
 #include "app/ports.h"
 #include "core/clock.h"
 #include "domain/commerce/image_filter.h"
@@ -69,9 +70,11 @@ class InstanceService {
     int max_instances_per_launch = 20;
   };
 
-  InstanceService(Store& store, const Clock& clock) : InstanceService(store, clock, Options()) {}
-  InstanceService(Store& store, const Clock& clock, Options options)
-      : store_(store), clock_(clock), options_(options) {}
+  // `images` decides which images a caller may see (and so launch).
+  InstanceService(Store& store, ImageService& images, const Clock& clock)
+      : InstanceService(store, images, clock, Options()) {}
+  InstanceService(Store& store, ImageService& images, const Clock& clock, Options options)
+      : store_(store), images_(images), clock_(clock), options_(options) {}
 
   // Launches MinCount..MaxCount instances (as many as allowed, at least MinCount) of an image the
   // caller may see, under the marketplace's rules. A ClientToken used before by the caller in the
@@ -119,6 +122,7 @@ class InstanceService {
                           std::string_view instance_type, Instance& prototype);
 
   Store& store_;
+  ImageService& images_;
   const Clock& clock_;
   const Options options_;
 };

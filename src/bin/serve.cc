@@ -13,8 +13,10 @@
 #include "app/catalog_service.h"
 #include "app/change_set_processor.h"
 #include "app/review_service.h"
+#include "app/marketplace_identity.h"
 #include "app/buyer_service.h"
 #include "app/image_service.h"
+#include "app/instance_service.h"
 #include "core/resources.h"
 #include "jobs/change_set_worker.h"
 #include "protocols/amiplace_api/amiplace_api.h"
@@ -150,8 +152,15 @@ int RunServe(const ServeOptions& options) {
   images.SetMarketplaceVisibility([&buyers](const Caller& caller, const Image& image) {
     return buyers.CanSeeMarketplaceImage(caller, image);
   });
-  protocols::Ec2Api ec2_api(images);
-  protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get(), &ec2_api);
+  InstanceService instances(*store, images, clock);
+  protocols::Ec2Api ec2_api(images, &instances);
+  MarketplaceIdentity identity(*store);
+  if (auto pem = identity.CertificatePem(); !pem.ok()) {  // made (or loaded) now, not on a GET
+    spdlog::critical("cannot load the marketplace identity: {}", pem.status().ToString());
+    return 1;
+  }
+  protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get(), &ec2_api,
+                           &identity);
   http::Server server(server_options, router);
 
   worker.Start();

@@ -21,13 +21,15 @@ class Router::Resolver final : public sigv4::CredentialResolver {
 };
 
 Router::Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
-               const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2)
+               const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2,
+               MarketplaceIdentity* identity)
     : accounts_(accounts),
       catalog_(catalog),
       amiplace_(amiplace),
       real_clock_(real_clock),
       quotas_(quotas),
       ec2_(ec2),
+      identity_(identity),
       resolver_(std::make_unique<Resolver>(accounts)) {}
 
 Router::~Router() = default;
@@ -60,6 +62,14 @@ http::Response Router::Handle(http::Request& req) {
 
   if (path == "/healthz" && (req.method == "GET" || req.method == "HEAD")) {
     return http::TextResponse(200, "ok\n");
+  }
+  // The marketplace's public certificate, for verifying instance identity documents: unsigned.
+  if (path == "/amiplace/v1/identity-certificate" && identity_ != nullptr && req.method == "GET") {
+    auto pem = identity_->CertificatePem();
+    if (!pem.ok()) return ErrorResponse(pem.status(), WireProtocol::kRestJson, request_id);
+    http::Response r = http::TextResponse(200, std::move(*pem));
+    r.headers[0].value = "application/x-pem-file";
+    return r;
   }
 
   auto reply = [&](Result<bj::object> result, WireProtocol protocol) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "app/account_service.h"
+#include "app/marketplace_identity.h"
 #include "core/clock.h"
 #include "protocols/amiplace_api/amiplace_api.h"
 #include "protocols/catalog/catalog_api.h"
@@ -20,7 +21,8 @@ class Router final : public http::Handler {
   // `quotas` may be null: no request-rate quotas. `ec2` may be null: EC2 requests are answered
   // with InvalidAction.
   Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
-         const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2 = nullptr);
+         const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2 = nullptr,
+         MarketplaceIdentity* identity = nullptr);
   ~Router() override;
 
   bool IsBlocking(const http::Request& req) const override;
@@ -37,6 +39,7 @@ class Router final : public http::Handler {
   const Clock& real_clock_;
   RateLimiter* quotas_;
   Ec2Api* ec2_;
+  MarketplaceIdentity* identity_;
   std::unique_ptr<Resolver> resolver_;
 };
 
