@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--data", serve.data_dir, "Store directory")->capture_default_str();
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 picks one)")->capture_default_str();
   serve_cmd->add_option("--imds-port", serve.imds_port, "Port of the instance metadata service")
-      ->capture_default_str()->check(CLI::Range(1, 65535));
+      ->capture_default_str()->check(CLI::Range(0, 65535));
   serve_cmd->add_option("--review", serve.review, "Visibility reviews: manual or auto")
       ->capture_default_str()->check(CLI::IsMember({"manual", "auto"}));
   serve_cmd->add_option("--request-quotas", serve.request_quotas,

@@ -24,6 +24,7 @@
 #include "protocols/ec2/ec2_api.h"
 #include "protocols/http/server.h"
 #include "protocols/model/service_model.h"
+#include "protocols/imds/imds_handler.h"
 #include "protocols/router.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -163,13 +164,35 @@ int RunServe(const ServeOptions& options) {
                            &identity);
   http::Server server(server_options, router);
 
+  // The instance metadata service: every instance at its own loopback address, on one port. It
+  // listens on all addresses (one socket cannot take 127.0.0.0/8 alone) and answers only on
+  // loopback ones.
+  protocols::ImdsHandler imds(*store, identity, clock, real_clock);
+  http::ServerOptions imds_options;
+  imds_options.host = "0.0.0.0";
+  imds_options.port = static_cast<unsigned short>(options.imds_port);
+  imds_options.io_threads = 1;
+  imds_options.blocking_threads = 1;
+  imds_options.header_limit = 16 * 1024;
+  imds_options.body_limit = 64 * 1024;
+  http::Server imds_server(imds_options, imds);
+
   worker.Start();
-  auto port = server.Start();
-  if (!port.ok()) {
-    spdlog::critical("{}", port.status().message());
+  auto imds_port = imds_server.Start();
+  if (!imds_port.ok()) {
+    spdlog::critical("instance metadata service: {} (choose another --imds-port)",
+                     imds_port.status().message());
     worker.Stop();
     return 1;
   }
+  auto port = server.Start();
+  if (!port.ok()) {
+    spdlog::critical("{}", port.status().message());
+    imds_server.Stop();
+    worker.Stop();
+    return 1;
+  }
+  spdlog::info("instance metadata service on port {}", *imds_port);
   std::printf("amiplace listening on http://%s:%u\n", server_options.host.c_str(), *port);
   std::fflush(stdout);
 
@@ -177,6 +200,7 @@ int RunServe(const ServeOptions& options) {
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   server.Stop();
+  imds_server.Stop();
   worker.Stop();
   store.reset();
   spdlog::info("stopped");

@@ -1,3 +1,4 @@
+import net from 'node:net';
 // Starting and stopping a real `amiplace serve` process, plus the clients the tests talk to it
 // with: the official AWS SDK v3 Catalog client, the AWS CLI, and amiplace's own CLI.
 import { spawn, spawnSync } from 'node:child_process';
@@ -120,6 +121,18 @@ function readOperator(dataDir) {
   return operator;
 }
 
+/** A TCP port that is free now (for --imds-port). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '0.0.0.0', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * Starts `$AMIPLACE_BIN serve --data <fresh tmp dir> --listen 127.0.0.1:0 --request-quotas off [args]`.
  * Returns {endpoint, dataDir, operator, stop(), kill9(), restart(), stderr(), pid}.
@@ -130,9 +143,13 @@ export async function startServer({ args = [], dataDir, requestQuotas = 'off' } 
   // AWS's per-second request quotas (ThrottlingException) would make most tests about timing;
   // they are off unless a test asks for them (requestQuotas: 'aws', or null for the default).
   const quotaArgs = requestQuotas ? ['--request-quotas', requestQuotas] : [];
+  // Each server gets its own metadata-service port, so that several can run at once.
+  const imdsPort = args.includes('--imds-port') ? Number(args[args.indexOf('--imds-port') + 1]) : await freePort();
+  const imdsArgs = args.includes('--imds-port') ? [] : ['--imds-port', String(imdsPort)];
   const server = {
     dataDir: dir,
-    args: [...quotaArgs, ...args],
+    imdsPort,
+    args: [...quotaArgs, ...imdsArgs, ...args],
     endpoint: null,
     operator: null,
     _state: null,
