@@ -343,10 +343,15 @@ Result<Reservation> InstanceService::RunInstances(const Caller& caller,
   AMIPLACE_RETURN_IF_ERROR(CheckMarketplace(caller, *image, type, prototype));
   if (dry_run) return Reservation{"", owner, {}};
 
+  // IDs in launch-index order, so that listings in (launch, ID) order keep each reservation's
+  // instances in the order EC2 numbers them.
+  std::vector<std::string> ids;
+  for (int64_t n = 0; n < count; ++n) ids.push_back(NewInstanceId());
+  std::sort(ids.begin(), ids.end());
   std::vector<Instance> instances;
   for (int64_t n = 0; n < count; ++n) {
     Instance i = prototype;
-    i.instance_id = NewInstanceId();
+    i.instance_id = ids[static_cast<size_t>(n)];
     i.ami_launch_index = static_cast<int>(n);
     instances.push_back(std::move(i));
   }

@@ -227,7 +227,28 @@ class InstanceStore {
   virtual Result<std::optional<ImageLineage>> GetImageLineage(std::string_view image_id) = 0;
 };
 
+// An instance's temporary credentials.
+struct InstanceCredential {
+  std::string access_key_id;  // "ASIA…"
+  std::string instance_id;
+  std::string secret_access_key;  // plaintext in memory only; sealed at rest
+  std::string session_token;
+  TimePoint issued_at;
+  TimePoint expires_at;
+};
+
+class InstanceCredentialStore {
+ public:
+  virtual ~InstanceCredentialStore() = default;
+  virtual Status PutInstanceCredential(const InstanceCredential& credential) = 0;
+  virtual Result<std::optional<InstanceCredential>> FindInstanceCredential(
+      std::string_view access_key_id) = 0;
+  // The credential of `instance_id` that expires last.
+  virtual Result<std::optional<InstanceCredential>> LatestInstanceCredential(
+      std::string_view instance_id) = 0;
+};
+
 class Store : public AccountStore, public CatalogStore, public MetaStore, public SubscriptionStore,
-              public ImageStore, public InstanceStore {};
+              public ImageStore, public InstanceStore, public InstanceCredentialStore {};
 
 }  // namespace amiplace

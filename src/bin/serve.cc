@@ -13,6 +13,7 @@
 #include "app/catalog_service.h"
 #include "app/change_set_processor.h"
 #include "app/review_service.h"
+#include "app/instance_credentials.h"
 #include "app/marketplace_identity.h"
 #include "app/buyer_service.h"
 #include "app/image_service.h"
@@ -156,18 +157,19 @@ int RunServe(const ServeOptions& options) {
   InstanceService instances(*store, images, clock);
   protocols::Ec2Api ec2_api(images, &instances);
   MarketplaceIdentity identity(*store);
+  InstanceCredentials instance_credentials(*store, real_clock);
   if (auto pem = identity.CertificatePem(); !pem.ok()) {  // made (or loaded) now, not on a GET
     spdlog::critical("cannot load the marketplace identity: {}", pem.status().ToString());
     return 1;
   }
   protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get(), &ec2_api,
-                           &identity);
+                           &identity, &instance_credentials);
   http::Server server(server_options, router);
 
   // The instance metadata service: every instance at its own loopback address, on one port. It
   // listens on all addresses (one socket cannot take 127.0.0.0/8 alone) and answers only on
   // loopback ones.
-  protocols::ImdsHandler imds(*store, identity, clock, real_clock);
+  protocols::ImdsHandler imds(*store, identity, instance_credentials, clock, real_clock);
   http::ServerOptions imds_options;
   imds_options.host = "0.0.0.0";
   imds_options.port = static_cast<unsigned short>(options.imds_port);

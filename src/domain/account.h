@@ -28,6 +28,9 @@ struct Caller {
   Account account;
   std::string access_key_id;
   std::string region = "us-east-1";
+  // Set when the request was signed with an instance's temporary credentials (from its metadata
+  // service): the instance, whose owner is `account`.
+  std::string instance_id;
 };
 
 }  // namespace amiplace

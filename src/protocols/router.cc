@@ -9,8 +9,15 @@ namespace bj = boost::json;
 
 class Router::Resolver final : public sigv4::CredentialResolver {
  public:
-  explicit Resolver(AccountService& accounts) : accounts_(accounts) {}
+  Resolver(AccountService& accounts, InstanceCredentials* instances)
+      : accounts_(accounts), instances_(instances) {}
   std::optional<sigv4::Secret> Lookup(std::string_view access_key_id) const override {
+    if (access_key_id.starts_with("ASIA") && instances_ != nullptr) {
+      auto r = instances_->Resolve(access_key_id);
+      if (!r.ok() || !r.value()) return std::nullopt;
+      const auto& c = r.value()->credential;
+      return sigv4::Secret{c.secret_access_key, c.session_token, r.value()->owner.account_id};
+    }
     auto r = accounts_.Resolve(access_key_id);
     if (!r.ok() || !r.value()) return std::nullopt;
     return sigv4::Secret{r.value()->secret_access_key, "", r.value()->account.account_id};
@@ -18,11 +25,12 @@ class Router::Resolver final : public sigv4::CredentialResolver {
 
  private:
   AccountService& accounts_;
+  InstanceCredentials* instances_;
 };
 
 Router::Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
                const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2,
-               MarketplaceIdentity* identity)
+               MarketplaceIdentity* identity, InstanceCredentials* instance_credentials)
     : accounts_(accounts),
       catalog_(catalog),
       amiplace_(amiplace),
@@ -30,7 +38,8 @@ Router::Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amipl
       quotas_(quotas),
       ec2_(ec2),
       identity_(identity),
-      resolver_(std::make_unique<Resolver>(accounts)) {}
+      instance_credentials_(instance_credentials),
+      resolver_(std::make_unique<Resolver>(accounts, instance_credentials)) {}
 
 Router::~Router() = default;
 
@@ -45,6 +54,19 @@ Result<Caller> Router::Authenticate(const http::Request& req, std::string_view e
   sigv4::RequestView view{req.method, req.target, &req.headers, req.body};
   AMIPLACE_ASSIGN_OR_RETURN(sigv4::Verified v,
                             sigv4::Verify(view, *resolver_, real_clock_.Now(), services));
+  if (v.access_key_id.starts_with("ASIA") && instance_credentials_ != nullptr) {
+    // An instance's own credentials: the request is the instance's, on behalf of its owner.
+    AMIPLACE_ASSIGN_OR_RETURN(auto instance, instance_credentials_->Resolve(v.access_key_id));
+    if (!instance) {
+      return Status(ErrorCode::kUnrecognizedClient, "The security token included in the request is expired");
+    }
+    Caller caller;
+    caller.account = instance->owner;
+    caller.access_key_id = v.access_key_id;
+    caller.region = v.region;
+    caller.instance_id = instance->instance.instance_id;
+    return caller;
+  }
   AMIPLACE_ASSIGN_OR_RETURN(auto resolved, accounts_.Resolve(v.access_key_id));
   if (!resolved) {
     return Status(ErrorCode::kUnrecognizedClient, "The security token included in the request is invalid.");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "app/account_service.h"
+#include "app/instance_credentials.h"
 #include "app/marketplace_identity.h"
 #include "core/clock.h"
 #include "protocols/amiplace_api/amiplace_api.h"
@@ -22,7 +23,8 @@ class Router final : public http::Handler {
   // with InvalidAction.
   Router(AccountService& accounts, CatalogApi& catalog, AmiplaceApi& amiplace,
          const Clock& real_clock, RateLimiter* quotas, Ec2Api* ec2 = nullptr,
-         MarketplaceIdentity* identity = nullptr);
+         MarketplaceIdentity* identity = nullptr,
+         InstanceCredentials* instance_credentials = nullptr);
   ~Router() override;
 
   bool IsBlocking(const http::Request& req) const override;
@@ -40,6 +42,7 @@ class Router final : public http::Handler {
   RateLimiter* quotas_;
   Ec2Api* ec2_;
   MarketplaceIdentity* identity_;
+  InstanceCredentials* instance_credentials_;
   std::unique_ptr<Resolver> resolver_;
 };
 

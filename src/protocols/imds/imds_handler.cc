@@ -176,11 +176,36 @@ http::Response ImdsHandler::Get(std::string_view path, const Instance& i) {
   if (path == "/latest" || path == "/latest/") return list({"dynamic", "meta-data"});
   if (path == "/latest/meta-data" || path == "/latest/meta-data/") {
     if (i.product_codes.empty()) {
-      return list({"ami-id", "ami-launch-index", "instance-id", "instance-type", "local-ipv4",
-                   "placement/"});
+      return list({"ami-id", "ami-launch-index", "iam/", "instance-id", "instance-type",
+                   "local-ipv4", "placement/"});
     }
-    return list({"ami-id", "ami-launch-index", "instance-id", "instance-type", "local-ipv4",
-                 "placement/", "product-codes"});
+    return list({"ami-id", "ami-launch-index", "iam/", "instance-id", "instance-type",
+                 "local-ipv4", "placement/", "product-codes"});
+  }
+  if (path == "/latest/meta-data/iam" || path == "/latest/meta-data/iam/") {
+    return list({"info", "security-credentials/"});
+  }
+  if (path == "/latest/meta-data/iam/security-credentials" ||
+      path == "/latest/meta-data/iam/security-credentials/") {
+    return Text(200, std::string(kInstanceRoleName));
+  }
+  if (path == "/latest/meta-data/iam/info") {
+    return Text(200, fmt::format("{{\n  \"Code\" : \"Success\",\n  \"LastUpdated\" : \"{}\",\n"
+                                 "  \"InstanceProfileArn\" : \"arn:aws:iam::{}:instance-profile/{}\",\n"
+                                 "  \"InstanceProfileId\" : \"AIPA{}\"\n}}",
+                                 FormatIso8601(real_clock_.Now()), i.owner_account_id,
+                                 kInstanceRoleName, i.instance_id.substr(2, 16)));
+  }
+  if (path == fmt::format("/latest/meta-data/iam/security-credentials/{}", kInstanceRoleName)) {
+    auto c = credentials_.Current(i);
+    if (!c.ok()) return Text(500, "Internal error\n");
+    return Text(200, fmt::format(
+                         "{{\n  \"Code\" : \"Success\",\n  \"LastUpdated\" : \"{}\",\n"
+                         "  \"Type\" : \"AWS-HMAC\",\n  \"AccessKeyId\" : \"{}\",\n"
+                         "  \"SecretAccessKey\" : \"{}\",\n  \"Token\" : \"{}\",\n"
+                         "  \"Expiration\" : \"{}\"\n}}",
+                         FormatIso8601(c->issued_at), c->access_key_id, c->secret_access_key,
+                         c->session_token, FormatIso8601(c->expires_at)));
   }
   if (path == "/latest/meta-data/ami-id") return Text(200, i.image_id);
   if (path == "/latest/meta-data/ami-launch-index") return Text(200, std::to_string(i.ami_launch_index));

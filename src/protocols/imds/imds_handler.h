@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "app/instance_credentials.h"
 #include "app/marketplace_identity.h"
 #include "app/ports.h"
 #include "core/clock.h"
@@ -24,9 +25,13 @@ namespace amiplace::protocols {
 class ImdsHandler final : public http::Handler {
  public:
   // `clock` is the marketplace's (instance states); `real_clock` times tokens.
-  ImdsHandler(Store& store, MarketplaceIdentity& identity, const Clock& clock,
-              const Clock& real_clock)
-      : store_(store), identity_(identity), clock_(clock), real_clock_(real_clock) {}
+  ImdsHandler(Store& store, MarketplaceIdentity& identity, InstanceCredentials& credentials,
+              const Clock& clock, const Clock& real_clock)
+      : store_(store),
+        identity_(identity),
+        credentials_(credentials),
+        clock_(clock),
+        real_clock_(real_clock) {}
 
   bool IsBlocking(const http::Request&) const override { return false; }
   http::Response Handle(http::Request& req) override;
@@ -52,6 +57,7 @@ class ImdsHandler final : public http::Handler {
 
   Store& store_;
   MarketplaceIdentity& identity_;
+  InstanceCredentials& credentials_;
   const Clock& clock_;
   const Clock& real_clock_;
   std::mutex mu_;

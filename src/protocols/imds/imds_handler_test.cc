@@ -18,7 +18,10 @@ class ImdsTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("amiplace-imds-" + ids::RandomLowerAlnum(8));
     store_ = std::move(SqliteStore::Open(dir_.string(), nullptr)).value();
     identity_ = std::make_unique<MarketplaceIdentity>(*store_);
-    handler_ = std::make_unique<ImdsHandler>(*store_, *identity_, clock_, clock_);
+    credentials_ = std::make_unique<InstanceCredentials>(*store_, clock_);
+    handler_ = std::make_unique<ImdsHandler>(*store_, *identity_, *credentials_, clock_, clock_);
+    Account buyer{"123456789012", "Buyer", AccountType::kBuyer, clock_.Now()};
+    ASSERT_TRUE(store_->CreateAccount(buyer, {"AKIABUYERBUYERBUYER1", buyer.account_id, "s"}).ok());
     Instance i;
     i.instance_id = NewInstanceId();
     i.reservation_id = NewReservationId();
@@ -57,6 +60,7 @@ class ImdsTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<MarketplaceIdentity> identity_;
+  std::unique_ptr<InstanceCredentials> credentials_;
   std::unique_ptr<ImdsHandler> handler_;
   Instance instance_;
 };
@@ -128,6 +132,45 @@ TEST_F(ImdsTest, IdentityDocumentIsSignedForReal) {
   EXPECT_EQ(std::system(cmd.c_str()), 0);
   std::ofstream(tmp / "document", std::ios::binary) << doc.body << " ";
   EXPECT_NE(std::system(cmd.c_str()), 0);
+}
+
+TEST_F(ImdsTest, InstanceCredentialsAreServedRotatedAndResolveToTheInstance) {
+  EXPECT_EQ(Call("GET", "/latest/meta-data/iam/security-credentials/").body,
+            std::string(kInstanceRoleName));
+  auto first = Call("GET", fmt::format("/latest/meta-data/iam/security-credentials/{}", kInstanceRoleName));
+  ASSERT_EQ(first.status, 200);
+  auto creds = boost::json::parse(first.body).as_object();
+  EXPECT_EQ(creds.at("Code"), "Success");
+  EXPECT_EQ(creds.at("Type"), "AWS-HMAC");
+  std::string key(creds.at("AccessKeyId").as_string());
+  EXPECT_TRUE(key.starts_with("ASIA"));
+  EXPECT_FALSE(creds.at("Token").as_string().empty());
+  auto expiration = ParseIso8601(creds.at("Expiration").as_string());
+  ASSERT_TRUE(expiration);
+  EXPECT_GT(*expiration, clock_.Now() + std::chrono::hours(5));
+  // The same credentials until they come close to expiring.
+  auto again = boost::json::parse(
+      Call("GET", fmt::format("/latest/meta-data/iam/security-credentials/{}", kInstanceRoleName)).body);
+  EXPECT_EQ(again.at("AccessKeyId"), creds.at("AccessKeyId"));
+  EXPECT_EQ(Call("GET", "/latest/meta-data/iam/security-credentials/other-role").status, 404);
+
+  auto resolved = credentials_->Resolve(key);
+  ASSERT_TRUE(resolved.ok());
+  ASSERT_TRUE(resolved->has_value());
+  EXPECT_EQ((*resolved)->instance.instance_id, instance_.instance_id);
+  EXPECT_EQ((*resolved)->credential.session_token, std::string(creds.at("Token").as_string()));
+  EXPECT_FALSE(credentials_->Resolve("ASIANOTISSUED0000000")->has_value());
+
+  // Rotated before expiry: a clock 5h50m later gets new ones; the old ones expire at 6h.
+  OffsetClock later(std::chrono::minutes(350));
+  InstanceCredentials rotating(*store_, later);
+  auto rotated = rotating.Current(instance_);
+  ASSERT_TRUE(rotated.ok());
+  EXPECT_NE(rotated->access_key_id, key);
+  OffsetClock expired(std::chrono::minutes(361));
+  InstanceCredentials after(*store_, expired);
+  EXPECT_FALSE(after.Resolve(key)->has_value());
+  EXPECT_TRUE(after.Resolve(rotated->access_key_id)->has_value());
 }
 
 }  // namespace

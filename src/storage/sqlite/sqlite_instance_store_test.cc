@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <set>
@@ -30,9 +31,12 @@ class SqliteInstanceStoreTest : public ::testing::Test {
                                            std::string region = "us-east-1") {
     std::vector<Instance> out;
     const std::string reservation = NewReservationId();
+    std::vector<std::string> ids;
+    for (int n = 0; n < count; ++n) ids.push_back(NewInstanceId());
+    std::sort(ids.begin(), ids.end());  // as InstanceService numbers them
     for (int n = 0; n < count; ++n) {
       Instance i;
-      i.instance_id = NewInstanceId();
+      i.instance_id = ids[n];
       i.reservation_id = reservation;
       i.region = region;
       i.owner_account_id = owner;

@@ -29,6 +29,7 @@ constexpr std::pair<int, std::string_view> kMigrations[] = {
     {3, "0003_reviews.sql"},
     {4, "0004_subscriptions.sql"},
     {5, "0005_instances.sql"},
+    {6, "0006_instance_credentials.sql"},
 };
 
 constexpr char kGetAccount[] =

@@ -98,6 +98,13 @@ class SqliteStore final : public Store {
                                           const ImageLineage& lineage) override;
   Result<std::optional<ImageLineage>> GetImageLineage(std::string_view image_id) override;
 
+  // InstanceCredentialStore (sqlite_credential_store.cc)
+  Status PutInstanceCredential(const InstanceCredential& credential) override;
+  Result<std::optional<InstanceCredential>> FindInstanceCredential(
+      std::string_view access_key_id) override;
+  Result<std::optional<InstanceCredential>> LatestInstanceCredential(
+      std::string_view instance_id) override;
+
   // MetaStore
   Result<Millis> GetClockOffset() override;
   Status SetClockOffset(Millis offset) override;
