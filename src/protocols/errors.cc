@@ -61,6 +61,7 @@ http::Response Ec2ErrorResponse(const Status& status, std::string_view request_i
     message = std::string(coded->message);
     // A DryRun that would have succeeded: EC2's 412.
     if (code == "DryRunOperation") e.http_status = 412;
+    if (code == "OptInRequired") e.http_status = 401;  // as EC2 answers a missing subscription
   }
   if (status.code() == ErrorCode::kInternal) {
     spdlog::error("request {} failed: {}", request_id, status.message());
