@@ -184,7 +184,7 @@ int main(int argc, char** argv) {
   if (codes != nullptr && codes->is_array()) {
     for (const auto& c : codes->as_array()) {
       if (c.is_string() && c.as_string() == code) {
-        std::cout << "OK: instance " << doc.as_object().at("instanceId").as_string()
+        std::cout << "OK: instance " << std::string(doc.as_object().at("instanceId").as_string())
                   << " runs marketplace product " << code << "\n";
         return 0;
       }
