@@ -19,11 +19,9 @@ class AddRegions final : public ChangeTypeHandler {
   std::string_view change_type() const override { return "AddRegions"; }
 
   Status Validate(const bj::value& details, std::string_view field) const override {
-    AMIPLACE_RETURN_IF_ERROR(validate::IsObject(details, field));
-    const auto& o = details.get_object();
-    AMIPLACE_RETURN_IF_ERROR(validate::KnownMembers(o, {"Regions"}, field));
-    return validate::StringList(o, "Regions", field, {.min = 1, .max = 100, .unique = true},
-                                {.min = 1, .max = 64}, true);
+    return validate::SingleStringListDocument(details, field, "Regions",
+                                              {.min = 1, .max = 100, .unique = true},
+                                              {.min = 1, .max = 64});
   }
 
   std::vector<ErrorDetail> Apply(ApplyContext& ctx, Entity* target, const bj::value& details,

@@ -17,11 +17,9 @@ class RestrictDeliveryOptions final : public ChangeTypeHandler {
   std::string_view change_type() const override { return "RestrictDeliveryOptions"; }
 
   Status Validate(const bj::value& details, std::string_view field) const override {
-    AMIPLACE_RETURN_IF_ERROR(validate::IsObject(details, field));
-    const auto& o = details.get_object();
-    AMIPLACE_RETURN_IF_ERROR(validate::KnownMembers(o, {"DeliveryOptionIds"}, field));
-    return validate::StringList(o, "DeliveryOptionIds", field, {.min = 1, .max = 50, .unique = true},
-                                {.min = 1, .max = 36}, true);
+    return validate::SingleStringListDocument(details, field, "DeliveryOptionIds",
+                                              {.min = 1, .max = 50, .unique = true},
+                                              {.min = 1, .max = 36});
   }
 
   std::vector<ErrorDetail> Apply(ApplyContext& ctx, Entity* target, const bj::value& details,

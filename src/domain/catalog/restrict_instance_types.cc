@@ -28,15 +28,10 @@ class RestrictInstanceTypes final : public ChangeTypeHandler {
   std::string_view change_type() const override { return "RestrictInstanceTypes"; }
 
   Status Validate(const bj::value& details, std::string_view field) const override {
-    AMIPLACE_RETURN_IF_ERROR(validate::IsObject(details, field));
-    const auto& o = details.get_object();
-    AMIPLACE_RETURN_IF_ERROR(validate::KnownMembers(o, {"InstanceTypes"}, field));
-    return validate::StringList(o, "InstanceTypes", field, {.min = 1, .max = 1500, .unique = true},
-                                {.min = 1,
-                                 .max = 24,
-                                 .pattern_name = "letters, digits, '_', '.' or '-'",
-                                 .check = instance_types::IsWellFormed},
-                                true);
+    return validate::SingleStringListDocument(
+        details, field, "InstanceTypes", {.min = 1, .max = 1500, .unique = true},
+        {.min = 1, .max = 24, .pattern_name = "letters, digits, '_', '.' or '-'",
+         .check = instance_types::IsWellFormed});
   }
 
   std::vector<ErrorDetail> Apply(ApplyContext& ctx, Entity* target, const bj::value& details,

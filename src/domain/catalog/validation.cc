@@ -137,4 +137,13 @@ Status StringList(const boost::json::object& o, std::string_view member, std::st
   return Status::Ok();
 }
 
+Status SingleStringListDocument(const boost::json::value& details, std::string_view field,
+                                std::string_view member, const ListRule& list,
+                                const StringRule& item) {
+  AMIPLACE_RETURN_IF_ERROR(IsObject(details, field));
+  const auto& o = details.get_object();
+  AMIPLACE_RETURN_IF_ERROR(KnownMembers(o, {member}, field));
+  return StringList(o, member, field, list, item, true);
+}
+
 }  // namespace amiplace::validate

@@ -48,6 +48,12 @@ Status StringList(const boost::json::object& o, std::string_view member, std::st
 Status Array(const boost::json::object& o, std::string_view member, std::string_view field,
              const ListRule& list, const boost::json::array** out, bool required = false);
 
+// A details document that is an object holding exactly one member, a list of strings
+// ({"Regions": [...]}, {"InstanceTypes": [...]}): the shape several change types share.
+Status SingleStringListDocument(const boost::json::value& details, std::string_view field,
+                                std::string_view member, const ListRule& list,
+                                const StringRule& item);
+
 bool IsHttpsUrl(std::string_view s);
 bool HasControlChars(std::string_view s);
 
