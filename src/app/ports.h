@@ -19,6 +19,7 @@
 #include "domain/commerce/subscription.h"
 #include "domain/commerce/image.h"
 #include "domain/commerce/instance.h"
+#include "domain/commerce/bill.h"
 
 namespace amiplace {
 
@@ -248,7 +249,69 @@ class InstanceCredentialStore {
       std::string_view instance_id) = 0;
 };
 
+// Usage records of the Metering Service (app/metering_service.h).
+struct MeteringRecord {
+  std::string metering_record_id;  // a UUID
+  // Unique among all records: the idempotency key. MeterUsage: instance, dimension and hour;
+  // BatchMeterUsage: product, customer, dimension and timestamp.
+  std::string usage_key;
+  std::string source;       // "MeterUsage" | "BatchMeterUsage"
+  std::string instance_id;  // MeterUsage only
+  std::string buyer_account_id;
+  std::string product_id;
+  std::string product_code;
+  std::string dimension;
+  std::string region;
+  TimePoint usage_hour;  // the Timestamp rounded down to the hour
+  TimePoint timestamp;   // as sent
+  int64_t quantity = 0;
+  std::string allocations;  // canonical JSON (domain/metering/usage.h), "[]" for none
+  TimePoint recorded_at;
+};
+
+struct MeteringWrite {
+  MeteringRecord record;
+  // With a client token, the token is kept per scope (the caller) with the request's hash.
+  std::string token_scope;
+  std::string client_token;
+  std::string request_hash;
+};
+
+struct MeteringOutcome {
+  enum class Kind {
+    kRecorded,       // stored now (or, in a dry run, would be)
+    kReplayed,       // the same usage was stored before: `record` is that one
+    kDuplicate,      // the key holds another quantity or allocation: `record` is the stored one
+    kTokenConflict,  // the client token was used with another request
+  };
+  Kind kind = Kind::kRecorded;
+  MeteringRecord record;
+};
+
+class MeteringStore {
+ public:
+  virtual ~MeteringStore() = default;
+  // Decides each write against what is stored — client token first, then the usage key — and
+  // stores the new ones, all in one transaction (durable on return). With `dry_run` nothing is
+  // written. Outcomes are in the order of `writes`; a later write in the list sees earlier ones.
+  virtual Result<std::vector<MeteringOutcome>> PutMeteringRecords(
+      const std::vector<MeteringWrite>& writes, bool dry_run) = 0;
+  // A buyer's records with usage_hour in [from, to), oldest first.
+  virtual Result<std::vector<MeteringRecord>> ListMeteringRecords(std::string_view buyer_account_id,
+                                                                  TimePoint from, TimePoint to) = 0;
+};
+
+// The durable log of instances' stored states (domain/commerce/bill.h), appended in the same
+// transaction as every launch and state change; billing rebuilds running periods from it.
+class InstanceStateLogStore {
+ public:
+  virtual ~InstanceStateLogStore() = default;
+  // Every log row of `owner`'s instances, by instance ID, each instance's rows in logging order.
+  virtual Result<std::vector<InstanceStateRecord>> ListInstanceStateLog(std::string_view owner) = 0;
+};
+
 class Store : public AccountStore, public CatalogStore, public MetaStore, public SubscriptionStore,
-              public ImageStore, public InstanceStore, public InstanceCredentialStore {};
+              public ImageStore, public InstanceStore, public InstanceCredentialStore,
+              public MeteringStore, public InstanceStateLogStore {};
 
 }  // namespace amiplace

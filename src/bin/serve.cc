@@ -13,14 +13,20 @@
 #include "app/catalog_service.h"
 #include "app/change_set_processor.h"
 #include "app/review_service.h"
+#include "app/entitlement_service.h"
+#include "protocols/awsjson/entitlement_api.h"
 #include "app/instance_credentials.h"
 #include "app/marketplace_identity.h"
 #include "app/buyer_service.h"
+#include "app/billing_service.h"
+#include "app/clock_service.h"
+#include "app/metering_service.h"
 #include "app/image_service.h"
 #include "app/instance_service.h"
 #include "core/resources.h"
 #include "jobs/change_set_worker.h"
 #include "protocols/amiplace_api/amiplace_api.h"
+#include "protocols/awsjson/metering_api.h"
 #include "protocols/catalog/catalog_api.h"
 #include "protocols/ec2/ec2_api.h"
 #include "protocols/http/server.h"
@@ -146,15 +152,21 @@ int RunServe(const ServeOptions& options) {
   protocols::CatalogApi catalog_api(catalog, *model);
   BuyerService buyers(*store, clock);
   protocols::AmiplaceApi amiplace_api(accounts, reviews, buyers, clock);
+  ClockService clock_service(*store, options.simulated_clock ? &clock : nullptr, clock);
+  amiplace_api.SetClockService(&clock_service);
   std::unique_ptr<protocols::RateLimiter> quotas;
   if (options.request_quotas == "aws") {
-    quotas = std::make_unique<protocols::RateLimiter>(protocols::RateLimiter::CatalogQuotas());
+    auto rates = protocols::RateLimiter::CatalogQuotas();
+    rates.merge(protocols::RateLimiter::MeteringQuotas());
+    quotas = std::make_unique<protocols::RateLimiter>(std::move(rates));
   }
   ImageService images(*store, clock);
   images.SetMarketplaceVisibility([&buyers](const Caller& caller, const Image& image) {
     return buyers.CanSeeMarketplaceImage(caller, image);
   });
   InstanceService instances(*store, images, clock);
+  BillingService billing(*store, clock, {.settle_delay = instances.settle_delay()});
+  amiplace_api.SetBillingService(&billing);
   protocols::Ec2Api ec2_api(images, &instances);
   MarketplaceIdentity identity(*store);
   InstanceCredentials instance_credentials(*store, real_clock);
@@ -164,6 +176,26 @@ int RunServe(const ServeOptions& options) {
   }
   protocols::Router router(accounts, catalog_api, amiplace_api, real_clock, quotas.get(), &ec2_api,
                            &identity, &instance_credentials);
+  auto metering_model =
+      model::ServiceModel::Load(resources::Find("meteringmarketplace.service-2.json"));
+  if (!metering_model.ok()) {
+    spdlog::critical("cannot load the Metering service model: {}",
+                     metering_model.status().ToString());
+    return 1;
+  }
+  MeteringService metering(*store, clock);
+  protocols::MeteringApi metering_api(metering, *metering_model);
+  router.SetMeteringApi(&metering_api);
+  auto entitlement_model =
+      model::ServiceModel::Load(resources::Find("marketplace-entitlement.service-2.json"));
+  if (!entitlement_model.ok()) {
+    spdlog::critical("cannot load the Entitlement service model: {}",
+                     entitlement_model.status().ToString());
+    return 1;
+  }
+  EntitlementService entitlements(*store);
+  protocols::EntitlementApi entitlement_api(entitlements, *entitlement_model);
+  router.SetEntitlementApi(&entitlement_api);
   http::Server server(server_options, router);
 
   // The instance metadata service: every instance at its own loopback address, on one port. It

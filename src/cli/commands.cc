@@ -113,6 +113,20 @@ std::function<int()> RegisterClientCommands(CLI::App& app) {
     };
   });
 
+  auto hours = std::make_shared<int64_t>(0);
+  CLI::App* advance = admin->add_subcommand(
+      "advance-clock", "Move the simulated clock forward (server run with --simulated-clock)");
+  advance->add_option("--hours", *hours, "Whole hours to add (0 just reads the clock)")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+  AddCommon(advance, *common);
+  advance->callback([=] {
+    *chosen = [=] {
+      boost::json::object body{{"Hours", *hours}};
+      return Run(*common, "POST", "/amiplace/v1/clock/advance", &body);
+    };
+  });
+
   CLI::App* buyer = app.add_subcommand("buyer", "Buyer commands");
   buyer->require_subcommand(1);
   auto query = std::make_shared<std::string>();
@@ -160,6 +174,18 @@ std::function<int()> RegisterClientCommands(CLI::App& app) {
   AddCommon(list_subs, *common);
   list_subs->callback([=] {
     *chosen = [=] { return Run(*common, "GET", "/amiplace/v1/subscriptions", nullptr); };
+  });
+
+  auto month = std::make_shared<std::string>();
+  CLI::App* get_bill = buyer->add_subcommand("get-bill", "Your bill for a month (UTC)");
+  get_bill->add_option("--month", *month, "YYYY-MM (default: the current month)");
+  AddCommon(get_bill, *common);
+  get_bill->callback([=] {
+    *chosen = [=] {
+      std::string path = "/amiplace/v1/bill";
+      if (!month->empty()) path += "?month=" + UrlEncode(*month);
+      return Run(*common, "GET", path, nullptr);
+    };
   });
 
   return [chosen] { return *chosen ? (*chosen)() : -1; };

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/ec2_error.h"
+#include "core/service_error.h"
 #include "protocols/ec2/xml_writer.h"
 
 namespace amiplace::protocols {
@@ -115,6 +116,16 @@ http::Response ErrorResponse(const Status& status, WireProtocol protocol,
   if (protocol == WireProtocol::kEc2Query) return Ec2ErrorResponse(status, request_id);
   WireError e = ErrorFor(status.code(), protocol);
   std::string message = status.message();
+  if (protocol == WireProtocol::kAwsJson) {
+    // A type of the service's own (core/service_error.h); awsJson services answer 400 for their
+    // client errors, and a DryRun that would have succeeded with 412, as EC2 does.
+    if (auto typed = SplitServiceType(status.message())) {
+      e.type = typed->type;
+      if (e.http_status != 403 && e.http_status < 500) e.http_status = 400;
+      if (typed->type == "DryRunOperation") e.http_status = 412;
+      message = std::string(typed->message);
+    }
+  }
   if (status.code() == ErrorCode::kInternal) {
     spdlog::error("request {} failed: {}", request_id, status.message());
     message = fmt::format("An internal error occurred (request {}); it has been logged", request_id);

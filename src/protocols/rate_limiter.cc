@@ -12,6 +12,10 @@ std::map<std::string, double, std::less<>> RateLimiter::CatalogQuotas() {
           {"BatchDescribeEntities", 10}};
 }
 
+std::map<std::string, double, std::less<>> RateLimiter::MeteringQuotas() {
+  return {{"MeterUsage", 10}, {"BatchMeterUsage", 10}, {"RegisterUsage", 5}};
+}
+
 bool RateLimiter::Allow(std::string_view account_id, std::string_view operation, double* limit) {
   auto rate = rates_.find(operation);
   if (rate == rates_.end()) return true;

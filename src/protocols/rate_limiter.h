@@ -19,6 +19,8 @@ class RateLimiter {
 
   // AWS Marketplace Catalog API quotas per account (catalog-service-quotas).
   static std::map<std::string, double, std::less<>> CatalogQuotas();
+  // AWS Marketplace Metering Service quotas per account (metering-service-quotas).
+  static std::map<std::string, double, std::less<>> MeteringQuotas();
 
   // Takes a token; false when the caller is over its rate. `limit` receives the rate.
   bool Allow(std::string_view account_id, std::string_view operation, double* limit = nullptr);

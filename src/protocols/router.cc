@@ -139,6 +139,37 @@ http::Response Router::Handle(http::Request& req) {
     return reply(catalog_.Handle(*op, req, *caller), WireProtocol::kRestJson);
   }
 
+  if (entitlement_ != nullptr && EntitlementApi::Matches(req)) {
+    auto caller = Authenticate(req, "aws-marketplace");
+    if (!caller.ok()) return EntitlementApi::ErrorResponse(req, caller.status(), request_id);
+    auto response = entitlement_->Handle(req, *caller, request_id);
+    if (!response.ok()) return EntitlementApi::ErrorResponse(req, response.status(), request_id);
+    return std::move(*response);
+  }
+  if (metering_ != nullptr && MeteringApi::Matches(req)) {
+    auto caller = Authenticate(req, "aws-marketplace");
+    if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kAwsJson, request_id);
+    std::string_view op = metering_->OperationOf(req);
+    double rate = 0;
+    if (!op.empty() && quotas_ != nullptr &&
+        !quotas_->Allow(caller->account.account_id, op, &rate)) {
+      return ErrorResponse(
+          Status(ErrorCode::kThrottled,
+                 fmt::format("ThrottlingException: Rate exceeded: {} allows {} requests per "
+                             "second per account",
+                             op, rate)),
+          WireProtocol::kAwsJson, request_id);
+    }
+    auto result = metering_->Handle(req, *caller);
+    if (!result.ok()) return ErrorResponse(result.status(), WireProtocol::kAwsJson, request_id);
+    http::Response r;
+    r.status = 200;
+    r.body = bj::serialize(*result);
+    r.Set("Content-Type", "application/x-amz-json-1.1");
+    r.Set("x-amzn-RequestId", request_id);
+    return r;
+  }
+
   if (!req.HeaderValue("X-Amz-Target").empty()) {
     return ErrorResponse(Status(ErrorCode::kUnknownOperation,
                                 fmt::format("Operation {} is not supported by amiplace",
@@ -158,7 +189,9 @@ http::Response Router::Refuse(const http::Request& req, int status, std::string 
   ErrorCode code = status >= 500   ? ErrorCode::kInternal
                    : status == 413 ? ErrorCode::kPayloadTooLarge
                                    : ErrorCode::kMalformedRequest;
-  http::Response r = ErrorResponse(Status(code, message), protocol, request_id);
+  http::Response r = EntitlementApi::IsCbor(req)
+                         ? EntitlementApi::ErrorResponse(req, Status(code, message), request_id)
+                         : ErrorResponse(Status(code, message), protocol, request_id);
   r.status = status;
   return r;
 }

@@ -1,7 +1,7 @@
 // The single listener's dispatcher: decides the protocol of each request (health check,
 // amiplace API by path, Catalog rest-json by method and path, EC2 query by a form `Action` on
-// `/`; awsJson by X-Amz-Target comes with a later issue), authenticates it with SigV4, calls the
-// protocol's handler, and maps errors through protocols/errors.h. Thread-safe.
+// `/`, the Metering Service by `X-Amz-Target: AWSMPMeteringService.*`), authenticates it with
+// SigV4, calls the protocol's handler, and maps errors through protocols/errors.h. Thread-safe.
 #pragma once
 
 #include "app/account_service.h"
@@ -9,6 +9,8 @@
 #include "app/marketplace_identity.h"
 #include "core/clock.h"
 #include "protocols/amiplace_api/amiplace_api.h"
+#include "protocols/awsjson/entitlement_api.h"
+#include "protocols/awsjson/metering_api.h"
 #include "protocols/catalog/catalog_api.h"
 #include "protocols/ec2/ec2_api.h"
 #include "protocols/http/server.h"
@@ -27,6 +29,11 @@ class Router final : public http::Handler {
          InstanceCredentials* instance_credentials = nullptr);
   ~Router() override;
 
+  // The Metering Service (awsJson, X-Amz-Target AWSMPMeteringService.*); unset → UnknownOperation.
+  void SetMeteringApi(MeteringApi* metering) { metering_ = metering; }
+  // The Entitlement Service (awsJson 1.1 and rpc-v2-cbor); unset → UnknownOperation.
+  void SetEntitlementApi(EntitlementApi* entitlement) { entitlement_ = entitlement; }
+
   bool IsBlocking(const http::Request& req) const override;
   http::Response Handle(http::Request& req) override;
   http::Response Refuse(const http::Request& req, int status, std::string message) override;
@@ -44,6 +51,8 @@ class Router final : public http::Handler {
   MarketplaceIdentity* identity_;
   InstanceCredentials* instance_credentials_;
   std::unique_ptr<Resolver> resolver_;
+  MeteringApi* metering_ = nullptr;
+  EntitlementApi* entitlement_ = nullptr;
 };
 
 }  // namespace amiplace::protocols

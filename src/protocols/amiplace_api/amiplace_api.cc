@@ -52,6 +52,24 @@ Result<bj::object> AmiplaceApi::Handle(const http::Request& req, const Caller& c
   if (path == "/amiplace/v1/reviews" || path.starts_with("/amiplace/v1/reviews/")) {
     return HandleReviews(req, caller);
   }
+  if (path == "/amiplace/v1/bill" && req.method == "GET" && billing_ != nullptr) {
+    return HandleBill(req, caller);
+  }
+  // POST /amiplace/v1/clock/advance  {"Hours": N}  →  {"Now": ISO-8601}
+  if (path == "/amiplace/v1/clock/advance" && req.method == "POST" && clock_service_ != nullptr) {
+    AMIPLACE_ASSIGN_OR_RETURN(bj::value body, json::Parse(req.body.empty() ? "{}" : req.body));
+    if (!body.is_object()) return ValidationError("The request body must be a JSON object");
+    const auto* hours = body.get_object().if_contains("Hours");
+    if (hours == nullptr || !(hours->is_int64() || hours->is_uint64())) {
+      return ValidationError("Hours: is required and must be a whole number of hours (0 or more)");
+    }
+    if (hours->is_uint64() && hours->get_uint64() > static_cast<uint64_t>(INT64_MAX)) {
+      return ValidationError("Hours: is too large");
+    }
+    AMIPLACE_ASSIGN_OR_RETURN(TimePoint now,
+                              clock_service_->Advance(caller, hours->to_number<int64_t>()));
+    return bj::object{{"Now", FormatIso8601(now)}};
+  }
   if (path == "/amiplace/v1/whoami" && req.method == "GET") {
     return bj::object{{"AccountId", caller.account.account_id},
                       {"Type", AccountTypeName(caller.account.type)},
@@ -157,6 +175,15 @@ Result<bj::object> AmiplaceApi::HandleSubscriptions(const http::Request& req, co
   }
   return Status(ErrorCode::kUnknownOperation,
                 fmt::format("{} {} is not an amiplace API operation", req.method, path));
+}
+
+// GET /amiplace/v1/bill[?month=YYYY-MM]: the caller's bill (CONTRACT §4 get-bill).
+Result<bj::object> AmiplaceApi::HandleBill(const http::Request& req, const Caller& caller) {
+  std::optional<std::string_view> month;
+  std::string text = http::QueryValue(req.Query(), "month");
+  if (!text.empty()) month = text;
+  AMIPLACE_ASSIGN_OR_RETURN(Bill bill, billing_->BillFor(caller, month));
+  return BillToJson(bill);
 }
 
 // GET  /amiplace/v1/reviews

@@ -6,7 +6,9 @@
 #include <boost/json.hpp>
 
 #include "app/account_service.h"
+#include "app/billing_service.h"
 #include "app/buyer_service.h"
+#include "app/clock_service.h"
 #include "app/review_service.h"
 #include "core/clock.h"
 #include "protocols/http/message.h"
@@ -19,6 +21,12 @@ class AmiplaceApi {
               const Clock& clock)
       : accounts_(accounts), reviews_(reviews), buyers_(buyers), clock_(clock) {}
 
+  // The simulated clock's control (POST /amiplace/v1/clock/advance); unset → 404.
+  void SetClockService(ClockService* clock_service) { clock_service_ = clock_service; }
+
+  // Buyers' bills (GET /amiplace/v1/bill); unset → unknown operation.
+  void SetBillingService(BillingService* billing) { billing_ = billing; }
+
   static bool Matches(std::string_view path) { return path.starts_with("/amiplace/v1/"); }
   // Returns the response body, or the error (rest-json shape).
   Result<boost::json::object> Handle(const http::Request& req, const Caller& caller);
@@ -27,11 +35,14 @@ class AmiplaceApi {
   Result<boost::json::object> HandleReviews(const http::Request& req, const Caller& caller);
   Result<boost::json::object> HandleProducts(const http::Request& req, const Caller& caller);
   Result<boost::json::object> HandleSubscriptions(const http::Request& req, const Caller& caller);
+  Result<boost::json::object> HandleBill(const http::Request& req, const Caller& caller);
 
   AccountService& accounts_;
   ReviewService& reviews_;
   BuyerService& buyers_;
   const Clock& clock_;
+  ClockService* clock_service_ = nullptr;
+  BillingService* billing_ = nullptr;
 };
 
 }  // namespace amiplace::protocols

@@ -30,6 +30,8 @@ constexpr std::pair<int, std::string_view> kMigrations[] = {
     {4, "0004_subscriptions.sql"},
     {5, "0005_instances.sql"},
     {6, "0006_instance_credentials.sql"},
+    {7, "0007_metering.sql"},
+    {8, "0008_instance_state_log.sql"},
 };
 
 constexpr char kGetAccount[] =

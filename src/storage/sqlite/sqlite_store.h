@@ -105,6 +105,15 @@ class SqliteStore final : public Store {
   Result<std::optional<InstanceCredential>> LatestInstanceCredential(
       std::string_view instance_id) override;
 
+  // MeteringStore (sqlite_metering_store.cc)
+  Result<std::vector<MeteringOutcome>> PutMeteringRecords(const std::vector<MeteringWrite>& writes,
+                                                          bool dry_run) override;
+  Result<std::vector<MeteringRecord>> ListMeteringRecords(std::string_view buyer_account_id,
+                                                          TimePoint from, TimePoint to) override;
+
+  // InstanceStateLogStore (sqlite_instance_state_log.cc; written by migration 0008's triggers)
+  Result<std::vector<InstanceStateRecord>> ListInstanceStateLog(std::string_view owner) override;
+
   // MetaStore
   Result<Millis> GetClockOffset() override;
   Status SetClockOffset(Millis offset) override;
