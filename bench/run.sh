@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Runs the Catalog benchmarks against a fresh server on this machine and prints the figures
-# recorded in docs/PERFORMANCE.md. Usage: bench/run.sh [DURATION_SECONDS]
+# Runs the Catalog and Metering benchmarks against a fresh server on this machine and prints the
+# figures recorded in docs/PERFORMANCE.md. Usage: bench/run.sh [DURATION_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=build/amiplace
 BENCH=build/bench/catalog_bench
+METERING=build/bench/metering_bench
 DURATION=${1:-15}
 DATA=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-$BIN serve --data "$DATA" --listen 127.0.0.1:0 --request-quotas off > "$DATA/stdout" 2> "$DATA/stderr" &
+# A free port for the instance metadata service (the metering benchmark reads instance credentials
+# from it); --simulated-clock lets the metering benchmark move the clock 6 hours past the launch.
+IMDS_PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+$BIN serve --data "$DATA" --listen 127.0.0.1:0 --request-quotas off --review auto \
+  --simulated-clock --imds-port "$IMDS_PORT" > "$DATA/stdout" 2> "$DATA/stderr" &
 SERVER=$!
 for _ in $(seq 100); do grep -q listening "$DATA/stdout" 2>/dev/null && break; sleep 0.1; done
 ENDPOINT=$(sed -n 's/^amiplace listening on //p' "$DATA/stdout")
@@ -28,3 +33,6 @@ wrk -t2 -c64 -d"${DURATION}s" --latency "${HEADERS[@]}" \
 
 echo "== Change sets: 5000 CreateProduct change sets over 32 connections, start to SUCCEEDED"
 $BENCH change-sets "$ENDPOINT" 5000 32
+
+echo "== MeterUsage: 64 instances, one keep-alive connection each, new records only, up to ${DURATION}s"
+$METERING "$ENDPOINT" "$IMDS_PORT" "$DATA/operator.json" "$DURATION" 200

@@ -29,6 +29,28 @@ Result<InstanceCredential> InstanceCredentials::Current(const Instance& instance
 Result<std::optional<InstanceCredentials::Resolved>> InstanceCredentials::Resolve(
     std::string_view access_key_id) {
   using Out = std::optional<Resolved>;
+  constexpr auto kCacheFor = std::chrono::seconds(5);
+  const TimePoint now = real_clock_.Now();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(std::string(access_key_id));
+    if (it != cache_.end() && now - it->second.at < kCacheFor &&
+        it->second.resolved.credential.expires_at > now) {
+      return Out(it->second.resolved);
+    }
+  }
+  AMIPLACE_ASSIGN_OR_RETURN(Out fresh, Lookup(access_key_id));
+  if (fresh) {
+    std::lock_guard lock(cache_mu_);
+    if (cache_.size() > 100000) cache_.clear();
+    cache_[std::string(access_key_id)] = Cached{*fresh, now};
+  }
+  return fresh;
+}
+
+Result<std::optional<InstanceCredentials::Resolved>> InstanceCredentials::Lookup(
+    std::string_view access_key_id) {
+  using Out = std::optional<Resolved>;
   AMIPLACE_ASSIGN_OR_RETURN(auto cred, store_.FindInstanceCredential(access_key_id));
   if (!cred || cred->expires_at <= real_clock_.Now()) return Out();
   AMIPLACE_ASSIGN_OR_RETURN(auto instance, store_.GetInstance(cred->instance_id));

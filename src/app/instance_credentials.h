@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "app/ports.h"
 #include "core/clock.h"
@@ -33,9 +34,19 @@ class InstanceCredentials {
   Result<std::optional<Resolved>> Resolve(std::string_view access_key_id);
 
  private:
+  Result<std::optional<Resolved>> Lookup(std::string_view access_key_id);
+
   Store& store_;
   const Clock& real_clock_;
   std::mutex issue_mu_;  // one issuer at a time, so concurrent GETs share one credential
+  // Resolutions are kept a few seconds: every request an instance signs needs one, and an
+  // instance's state (terminated → refused) is then at most that stale.
+  struct Cached {
+    Resolved resolved;
+    TimePoint at;
+  };
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 }  // namespace amiplace

@@ -14,7 +14,9 @@ using sqlite::Statement;
 namespace {
 
 constexpr char kProductByCode[] =
-    "SELECT id FROM entities WHERE product_code = ?1 AND type = 'AmiProduct@1.0'";
+    // `product_code <> ''` lets SQLite use the partial index entities_by_product_code.
+    "SELECT id FROM entities WHERE product_code = ?1 AND product_code <> '' AND type = "
+    "'AmiProduct@1.0'";
 
 constexpr char kInsertInstance[] =
     "INSERT INTO instances (instance_id, reservation_id, region, owner_account_id, state, "
