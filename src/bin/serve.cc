@@ -19,6 +19,7 @@
 #include "app/marketplace_identity.h"
 #include "app/buyer_service.h"
 #include "app/billing_service.h"
+#include "app/report_service.h"
 #include "app/clock_service.h"
 #include "app/metering_service.h"
 #include "app/image_service.h"
@@ -167,6 +168,8 @@ int RunServe(const ServeOptions& options) {
   InstanceService instances(*store, images, clock);
   BillingService billing(*store, clock, {.settle_delay = instances.settle_delay()});
   amiplace_api.SetBillingService(&billing);
+  ReportService reports(*store, billing, clock, {.settle_delay = instances.settle_delay()});
+  amiplace_api.SetReportService(&reports);
   protocols::Ec2Api ec2_api(images, &instances);
   MarketplaceIdentity identity(*store);
   InstanceCredentials instance_credentials(*store, real_clock);

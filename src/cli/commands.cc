@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/client.h"
+#include "cli/seller_commands.h"
 
 namespace amiplace::cli {
 
@@ -187,6 +188,10 @@ std::function<int()> RegisterClientCommands(CLI::App& app) {
       return Run(*common, "GET", path, nullptr);
     };
   });
+
+  CLI::App* seller = app.add_subcommand("seller", "Seller commands");
+  seller->require_subcommand(1);
+  RegisterSellerReportCommands(seller, chosen);
 
   return [chosen] { return *chosen ? (*chosen)() : -1; };
 }

@@ -55,6 +55,11 @@ Result<bj::object> AmiplaceApi::Handle(const http::Request& req, const Caller& c
   if (path == "/amiplace/v1/bill" && req.method == "GET" && billing_ != nullptr) {
     return HandleBill(req, caller);
   }
+  if ((path.starts_with("/amiplace/v1/reports/") || path == "/amiplace/v1/feeds" ||
+       path.starts_with("/amiplace/v1/feeds/")) &&
+      req.method == "GET" && reports_ != nullptr) {
+    return HandleReports(req, caller);
+  }
   // POST /amiplace/v1/clock/advance  {"Hours": N}  →  {"Now": ISO-8601}
   if (path == "/amiplace/v1/clock/advance" && req.method == "POST" && clock_service_ != nullptr) {
     AMIPLACE_ASSIGN_OR_RETURN(bj::value body, json::Parse(req.body.empty() ? "{}" : req.body));
@@ -184,6 +189,46 @@ Result<bj::object> AmiplaceApi::HandleBill(const http::Request& req, const Calle
   if (!text.empty()) month = text;
   AMIPLACE_ASSIGN_OR_RETURN(Bill bill, billing_->BillFor(caller, month));
   return BillToJson(bill);
+}
+
+// GET /amiplace/v1/reports/{type}[?date=YYYY-MM-DD|month=YYYY-MM][&format=json|csv]
+// GET /amiplace/v1/feeds                 → {"Feeds":[names]}
+// GET /amiplace/v1/feeds/{name}          → {"Name","Columns","Csv"}
+// CSV travels inside the JSON envelope ("Csv": the RFC 4180 text) since every amiplace API answer
+// is JSON; the CLI prints it raw (docs/REPORTS.md).
+Result<bj::object> AmiplaceApi::HandleReports(const http::Request& req, const Caller& caller) {
+  std::string_view path = req.Path();
+  if (path == "/amiplace/v1/feeds") {
+    bj::array names;
+    for (const auto& n : ReportService::FeedNames()) names.emplace_back(n);
+    return bj::object{{"Feeds", std::move(names)}};
+  }
+  constexpr std::string_view kFeeds = "/amiplace/v1/feeds/";
+  if (path.starts_with(kFeeds)) {
+    std::string name = http::PercentDecode(path.substr(kFeeds.size()));
+    AMIPLACE_ASSIGN_OR_RETURN(ReportTable t, reports_->GetFeed(caller, name));
+    if (!name.ends_with(".csv")) name += ".csv";
+    bj::array columns;
+    for (const auto& c : t.columns) columns.emplace_back(c);
+    return bj::object{{"Name", name}, {"Columns", std::move(columns)}, {"Csv", ToCsv(t)}};
+  }
+  std::string type =
+      http::PercentDecode(path.substr(std::string_view("/amiplace/v1/reports/").size()));
+  std::string query(req.Query());
+  std::string date = http::QueryValue(query, "date"), month = http::QueryValue(query, "month");
+  std::string format = http::QueryValue(query, "format");
+  if (!format.empty() && format != "json" && format != "csv") {
+    return ValidationError(fmt::format("format: '{}' is not json or csv", format));
+  }
+  std::optional<std::string_view> d, m;
+  if (!date.empty()) d = date;
+  if (!month.empty()) m = month;
+  AMIPLACE_ASSIGN_OR_RETURN(Report r, reports_->GetReport(caller, type, d, m));
+  if (format == "csv") {
+    return bj::object{{"Type", r.type}, {"Period", r.period}, {"Format", "csv"},
+                      {"Csv", ToCsv(r.table)}};
+  }
+  return ReportToJson(r);
 }
 
 // GET  /amiplace/v1/reviews

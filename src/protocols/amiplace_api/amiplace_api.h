@@ -9,6 +9,7 @@
 #include "app/billing_service.h"
 #include "app/buyer_service.h"
 #include "app/clock_service.h"
+#include "app/report_service.h"
 #include "app/review_service.h"
 #include "core/clock.h"
 #include "protocols/http/message.h"
@@ -27,6 +28,10 @@ class AmiplaceApi {
   // Buyers' bills (GET /amiplace/v1/bill); unset → unknown operation.
   void SetBillingService(BillingService* billing) { billing_ = billing; }
 
+  // Sellers' reports and data feeds (GET /amiplace/v1/reports/{type}, /amiplace/v1/feeds[/{name}]);
+  // unset → unknown operation.
+  void SetReportService(ReportService* reports) { reports_ = reports; }
+
   static bool Matches(std::string_view path) { return path.starts_with("/amiplace/v1/"); }
   // Returns the response body, or the error (rest-json shape).
   Result<boost::json::object> Handle(const http::Request& req, const Caller& caller);
@@ -36,6 +41,7 @@ class AmiplaceApi {
   Result<boost::json::object> HandleProducts(const http::Request& req, const Caller& caller);
   Result<boost::json::object> HandleSubscriptions(const http::Request& req, const Caller& caller);
   Result<boost::json::object> HandleBill(const http::Request& req, const Caller& caller);
+  Result<boost::json::object> HandleReports(const http::Request& req, const Caller& caller);
 
   AccountService& accounts_;
   ReviewService& reviews_;
@@ -43,6 +49,7 @@ class AmiplaceApi {
   const Clock& clock_;
   ClockService* clock_service_ = nullptr;
   BillingService* billing_ = nullptr;
+  ReportService* reports_ = nullptr;
 };
 
 }  // namespace amiplace::protocols
