@@ -126,13 +126,7 @@ class AddInstanceTypes final : public ChangeTypeHandler {
   }
 
   std::string Describe(const bj::value& details) const override {
-    std::vector<std::string> list;
-    if (details.is_object()) {
-      if (const auto* t = details.get_object().if_contains("InstanceTypes"); t && t->is_array()) {
-        list = product::Strings(t->get_array());
-      }
-    }
-    return fmt::format("Add instance types: {}", fmt::join(list, ", "));
+    return product::DescribeList("Add instance types", details, "InstanceTypes");
   }
 };
 

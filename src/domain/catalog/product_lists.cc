@@ -111,4 +111,15 @@ std::set<std::string, std::less<>> RecommendedInstanceTypes(const bj::object& do
   return out;
 }
 
+std::string DescribeList(std::string_view action, const boost::json::value& details,
+                         std::string_view member) {
+  std::vector<std::string> list;
+  if (details.is_object()) {
+    if (const auto* v = details.get_object().if_contains(member); v && v->is_array()) {
+      list = Strings(v->get_array());
+    }
+  }
+  return fmt::format("{}: {}", action, fmt::join(list, ", "));
+}
+
 }  // namespace amiplace::product

@@ -30,6 +30,10 @@ void Remove(boost::json::array& list, std::string_view s);
 
 // The string items of a validated list (non-strings skipped), in order.
 std::vector<std::string> Strings(const boost::json::array& list);
+// "Add regions: us-east-1, eu-west-1": a change's one-line description from the string list
+// `member` of its details (whatever shape the details have).
+std::string DescribeList(std::string_view action, const boost::json::value& details,
+                         std::string_view member);
 
 // Every Versions[].Sources[] of Type "AmazonMachineImage" (or with no Type), for editing.
 std::vector<boost::json::object*> AmiSources(boost::json::object& doc);

@@ -81,13 +81,7 @@ class RestrictRegions final : public ChangeTypeHandler {
   }
 
   std::string Describe(const bj::value& details) const override {
-    std::vector<std::string> list;
-    if (details.is_object()) {
-      if (const auto* r = details.get_object().if_contains("Regions"); r && r->is_array()) {
-        list = product::Strings(r->get_array());
-      }
-    }
-    return fmt::format("Restrict regions: {}", fmt::join(list, ", "));
+    return product::DescribeList("Restrict regions", details, "Regions");
   }
 };
 

@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include "core/status.h"
 
@@ -64,5 +66,21 @@ class Connection {
 };
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what);
+
+// Reads every remaining row of `s` with `read` (returning a T, or a Result<T>) into a vector.
+template <typename T, typename Read>
+Result<std::vector<T>> CollectRows(Statement& s, Read read) {
+  std::vector<T> out;
+  while (true) {
+    AMIPLACE_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    if constexpr (std::is_same_v<std::decay_t<decltype(read(s))>, Result<T>>) {
+      AMIPLACE_ASSIGN_OR_RETURN(T value, read(s));
+      out.push_back(std::move(value));
+    } else {
+      out.push_back(read(s));
+    }
+  }
+}
 
 }  // namespace amiplace::sqlite

@@ -390,13 +390,7 @@ Result<std::optional<Account>> SqliteStore::GetAccount(std::string_view account_
 Result<std::vector<Account>> SqliteStore::ListAccounts() {
   AMIPLACE_ASSIGN_OR_RETURN(Connection * c, Reader());
   AMIPLACE_ASSIGN_OR_RETURN(auto s, c->Prepare(kListAccounts));
-  std::vector<Account> out;
-  while (true) {
-    AMIPLACE_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadAccount(*s));
-  }
-  return out;
+  return sqlite::CollectRows<Account>(*s, ReadAccount);
 }
 
 Result<std::optional<Credential>> SqliteStore::FindCredential(std::string_view access_key_id) {
@@ -434,14 +428,7 @@ Result<std::vector<Entity>> SqliteStore::ListEntities(std::string_view type,
   AMIPLACE_ASSIGN_OR_RETURN(auto s, c->Prepare(owner ? kListEntitiesByOwner : kListEntitiesAll));
   s->Bind(1, type);
   if (owner) s->Bind(2, *owner);
-  std::vector<Entity> out;
-  while (true) {
-    AMIPLACE_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    AMIPLACE_ASSIGN_OR_RETURN(Entity e, ReadEntity(*s));
-    out.push_back(std::move(e));
-  }
-  return out;
+  return sqlite::CollectRows<Entity>(*s, ReadEntity);
 }
 
 Result<std::string> SqliteStore::GetResourcePolicy(std::string_view entity_id) {
@@ -535,14 +522,7 @@ Result<std::vector<ChangeSet>> SqliteStore::ListChangeSets(std::string_view owne
   AMIPLACE_ASSIGN_OR_RETURN(Connection * c, Reader());
   AMIPLACE_ASSIGN_OR_RETURN(auto s, c->Prepare(kListChangeSets));
   s->Bind(1, owner);
-  std::vector<ChangeSet> out;
-  while (true) {
-    AMIPLACE_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    AMIPLACE_ASSIGN_OR_RETURN(ChangeSet cs, ReadChangeSet(*s));
-    out.push_back(std::move(cs));
-  }
-  return out;
+  return sqlite::CollectRows<ChangeSet>(*s, ReadChangeSet);
 }
 
 Result<bool> SqliteStore::CancelChangeSet(std::string_view id, TimePoint end_time) {
@@ -569,12 +549,7 @@ Result<std::vector<ChangeSet>> SqliteStore::ClaimReady(TimePoint now, int limit,
       AMIPLACE_ASSIGN_OR_RETURN(auto s, c.Prepare(kReady));
       s->Bind(1, ToEpochMillis(now)).Bind(2, static_cast<int64_t>(limit));
       s->Bind(3, static_cast<int64_t>(include_applying ? 1 : 0));
-      while (true) {
-        AMIPLACE_ASSIGN_OR_RETURN(bool row, s->Step());
-        if (!row) break;
-        AMIPLACE_ASSIGN_OR_RETURN(ChangeSet cs, ReadChangeSet(*s));
-        out.push_back(std::move(cs));
-      }
+      AMIPLACE_ASSIGN_OR_RETURN(out, sqlite::CollectRows<ChangeSet>(*s, ReadChangeSet));
     }
     for (auto& cs : out) {
       if (cs.status != ChangeSetStatus::kPreparing) continue;
@@ -634,14 +609,7 @@ Status SqliteStore::FinishChangeSets(const std::vector<FinishedChangeSet>& finis
 Result<std::vector<ChangeSet>> SqliteStore::ListPendingReviews() {
   AMIPLACE_ASSIGN_OR_RETURN(Connection * c, Reader());
   AMIPLACE_ASSIGN_OR_RETURN(auto s, c->Prepare(kPendingReviews));
-  std::vector<ChangeSet> out;
-  while (true) {
-    AMIPLACE_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    AMIPLACE_ASSIGN_OR_RETURN(ChangeSet cs, ReadChangeSet(*s));
-    out.push_back(std::move(cs));
-  }
-  return out;
+  return sqlite::CollectRows<ChangeSet>(*s, ReadChangeSet);
 }
 
 Result<bool> SqliteStore::DecideReview(std::string_view id, ReviewState decision,
