@@ -44,6 +44,33 @@ Result<Entity> MeteringService::ProductForCode(std::string_view product_code) {
   return std::move(*product);
 }
 
+Result<std::shared_ptr<const MeteringService::MeteredProduct>>
+MeteringService::MeteredProductForCode(std::string_view code) {
+  AMIPLACE_ASSIGN_OR_RETURN(auto ref, store_.FindProductRevisionByCode(code));
+  if (!ref) {
+    return Typed("InvalidProductCodeException",
+                 fmt::format("ProductCode '{}' is not the code of any product", code));
+  }
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(std::string(code));
+    if (it != cache_.end() && it->second->id == ref->id && it->second->revision == ref->revision) {
+      return it->second;
+    }
+  }
+  AMIPLACE_ASSIGN_OR_RETURN(Entity product, ProductForCode(code));
+  auto metered = std::make_shared<MeteredProduct>();
+  metered->id = product.id;
+  metered->revision = product.revision;
+  for (const auto& [key, unit] : metering::ExternallyMeteredDimensions(product.details)) {
+    metered->dimensions.emplace(key, unit);
+  }
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= 4096) cache_.clear();  // bounded; refilled on demand
+  cache_[std::string(code)] = metered;
+  return std::shared_ptr<const MeteredProduct>(std::move(metered));
+}
+
 Result<std::string> MeteringService::MeterUsage(const Caller& caller, const MeterUsageRequest& r) {
   if (caller.instance_id.empty()) {
     return AccessDenied(
@@ -77,20 +104,19 @@ Result<std::string> MeteringService::MeterUsage(const Caller& caller, const Mete
                              "{}; meter usage in the instance's Region",
                              caller.region, instance->instance_id, instance->region));
   }
-  AMIPLACE_ASSIGN_OR_RETURN(Entity product, ProductForCode(r.product_code));
-  std::string unit;
-  if (!metering::IsExternallyMetered(product.details, r.dimension, &unit)) {
+  AMIPLACE_ASSIGN_OR_RETURN(auto product, MeteredProductForCode(r.product_code));
+  if (!product->dimensions.contains(r.dimension)) {
     return Typed("InvalidUsageDimensionException",
                  fmt::format("UsageDimension '{}' is not an ExternallyMetered dimension of "
                              "product {}",
-                             r.dimension, product.id));
+                             r.dimension, product->id));
   }
   AMIPLACE_ASSIGN_OR_RETURN(bool entitled, HasActiveSubscription(store_, instance->owner_account_id,
-                                                                 product.id));
+                                                                 product->id));
   if (!entitled) {
     return Typed("CustomerNotEntitledException",
                  fmt::format("Account {} has no active subscription to product {}",
-                             instance->owner_account_id, product.id));
+                             instance->owner_account_id, product->id));
   }
   const TimePoint now = clock_.Now();
   AMIPLACE_RETURN_IF_ERROR(metering::CheckMeterUsageTime(r.timestamp, now, instance->launched_at));
@@ -105,7 +131,7 @@ Result<std::string> MeteringService::MeterUsage(const Caller& caller, const Mete
   rec.source = "MeterUsage";
   rec.instance_id = instance->instance_id;
   rec.buyer_account_id = instance->owner_account_id;
-  rec.product_id = product.id;
+  rec.product_id = product->id;
   rec.product_code = r.product_code;
   rec.dimension = r.dimension;
   rec.region = instance->region;

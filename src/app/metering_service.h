@@ -12,8 +12,10 @@
 // Thread-safe.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/ports.h"
@@ -67,10 +69,21 @@ class MeteringService {
   static std::string RequestHash(const MeterUsageRequest& request);
 
  private:
+  // What MeterUsage needs of a product: its ID and its ExternallyMetered dimensions (key → unit).
+  // Kept per product code for as long as the product's revision stands, so that the hot path reads
+  // one index row instead of parsing the product's document (up to hundreds of dimensions).
+  struct MeteredProduct {
+    std::string id;
+    int64_t revision = 0;
+    std::unordered_map<std::string, std::string> dimensions;
+  };
   Result<Entity> ProductForCode(std::string_view product_code);
+  Result<std::shared_ptr<const MeteredProduct>> MeteredProductForCode(std::string_view code);
 
   Store& store_;
   const Clock& clock_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const MeteredProduct>> cache_;
 };
 
 }  // namespace amiplace

@@ -70,6 +70,14 @@ class CatalogStore {
                                                    std::optional<std::string_view> owner) = 0;
   // The AmiProduct whose product code is `product_code` (codes are unique).
   virtual Result<std::optional<Entity>> FindProductByCode(std::string_view product_code) = 0;
+  // The ID and revision of that product, without reading its document: lets hot paths keep what
+  // they derived from a product for as long as its revision stands.
+  struct EntityRevision {
+    std::string id;
+    int64_t revision = 0;
+  };
+  virtual Result<std::optional<EntityRevision>> FindProductRevisionByCode(
+      std::string_view product_code) = 0;
 
   // Inserts a PREPARING change set, taking locks on `lock_entity_ids`, atomically: either all of
   // it is stored or nothing is and the conflict says why. `max_open` bounds the owner's

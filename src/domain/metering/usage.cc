@@ -161,26 +161,35 @@ std::string CanonicalAllocations(const std::vector<UsageAllocation>& allocations
   return out + "]";
 }
 
-bool IsExternallyMetered(const bj::object& product_doc, std::string_view dimension,
-                         std::string* unit) {
+std::vector<std::pair<std::string, std::string>> ExternallyMeteredDimensions(
+    const bj::object& product_doc) {
+  std::vector<std::pair<std::string, std::string>> out;
   const auto* dims = product_doc.if_contains("Dimensions");
-  if (dims == nullptr || !dims->is_array()) return false;
+  if (dims == nullptr || !dims->is_array()) return out;
   for (const auto& d : dims->get_array()) {
     if (!d.is_object()) continue;
     const auto& o = d.get_object();
     const auto* key = o.if_contains("Key");
-    if (!key || !key->is_string() || key->get_string() != dimension) continue;
     const auto* types = o.if_contains("Types");
-    if (!types || !types->is_array()) continue;
+    if (!key || !key->is_string() || !types || !types->is_array()) continue;
     for (const auto& t : types->get_array()) {
       if (t.is_string() && t.get_string() == "ExternallyMetered") {
-        if (unit) {
-          const auto* u = o.if_contains("Unit");
-          *unit = u && u->is_string() ? std::string(u->get_string()) : "";
-        }
-        return true;
+        const auto* u = o.if_contains("Unit");
+        out.emplace_back(std::string(key->get_string()),
+                         u && u->is_string() ? std::string(u->get_string()) : "");
+        break;
       }
     }
+  }
+  return out;
+}
+
+bool IsExternallyMetered(const bj::object& product_doc, std::string_view dimension,
+                         std::string* unit) {
+  for (auto& [key, u] : ExternallyMeteredDimensions(product_doc)) {
+    if (key != dimension) continue;
+    if (unit) *unit = std::move(u);
+    return true;
   }
   return false;
 }

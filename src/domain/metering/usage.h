@@ -67,6 +67,9 @@ std::string CanonicalAllocations(const std::vector<UsageAllocation>& allocations
 
 // Whether the product document lists `dimension` as an ExternallyMetered dimension's Key, and
 // the dimension's Unit ("" when not found).
+// The product's ExternallyMetered dimensions as (key, unit) pairs, in document order.
+std::vector<std::pair<std::string, std::string>> ExternallyMeteredDimensions(
+    const boost::json::object& product_doc);
 bool IsExternallyMetered(const boost::json::object& product_doc, std::string_view dimension,
                          std::string* unit = nullptr);
 

@@ -15,8 +15,8 @@ namespace {
 
 constexpr char kProductByCode[] =
     // `product_code <> ''` lets SQLite use the partial index entities_by_product_code.
-    "SELECT id FROM entities WHERE product_code = ?1 AND product_code <> '' AND type = "
-    "'AmiProduct@1.0'";
+    "SELECT id, revision FROM entities WHERE product_code = ?1 AND product_code <> '' AND "
+    "type = 'AmiProduct@1.0'";
 
 constexpr char kInsertInstance[] =
     "INSERT INTO instances (instance_id, reservation_id, region, owner_account_id, state, "
@@ -155,6 +155,16 @@ Result<std::optional<Entity>> SqliteStore::FindProductByCode(std::string_view pr
     id = s->Text(0);
   }
   return GetEntity(id);
+}
+
+Result<std::optional<CatalogStore::EntityRevision>> SqliteStore::FindProductRevisionByCode(
+    std::string_view product_code) {
+  AMIPLACE_ASSIGN_OR_RETURN(Connection * c, Reader());
+  AMIPLACE_ASSIGN_OR_RETURN(auto s, c->Prepare(kProductByCode));
+  s->Bind(1, product_code);
+  AMIPLACE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<EntityRevision>();
+  return std::optional<EntityRevision>(EntityRevision{s->Text(0), s->Int(1)});
 }
 
 Result<InstanceStore::Launch> SqliteStore::LaunchInstances(std::vector<Instance> instances,

@@ -42,6 +42,8 @@ class SqliteStore final : public Store {
                                            std::optional<std::string_view> owner) override;
   // (sqlite_instance_store.cc)
   Result<std::optional<Entity>> FindProductByCode(std::string_view product_code) override;
+  Result<std::optional<EntityRevision>> FindProductRevisionByCode(
+      std::string_view product_code) override;
   Result<InsertConflict> InsertChangeSet(const ChangeSet& cs,
                                          const std::vector<std::string>& lock_entity_ids,
                                          int max_open) override;

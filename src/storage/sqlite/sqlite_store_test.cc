@@ -133,6 +133,13 @@ TEST_F(SqliteStoreTest, ClaimAndFinishApplyExactlyOnce) {
   ASSERT_TRUE(store_->FinishChangeSets({f}).ok());
   EXPECT_EQ(store_->GetEntity(e.id).value()->revision, 1);
   EXPECT_EQ(store_->GetChangeSet(cs.id).value()->status, ChangeSetStatus::kSucceeded);
+  // The product is found by its code, with the revision hot paths check their caches against.
+  auto ref = store_->FindProductRevisionByCode("c1");
+  ASSERT_TRUE(ref.ok() && ref->has_value());
+  EXPECT_EQ((*ref)->id, e.id);
+  EXPECT_EQ((*ref)->revision, 1);
+  EXPECT_EQ(store_->FindProductByCode("c1").value()->id, e.id);
+  EXPECT_FALSE(store_->FindProductRevisionByCode("c2").value());
 }
 
 TEST_F(SqliteStoreTest, ConcurrentWritersAreGroupCommitted) {

@@ -149,6 +149,16 @@ describe('the Metering Service', () => {
       'ValidationException', 400, 'UsageDimension');
   });
 
+  test('a dimension the seller adds later can be metered at once (no stale product is used)', async () => {
+    const now = advanceClock(0);
+    await expectError(meter({ ProductCode: s.code, Timestamp: at(now), UsageDimension: 'Seats', UsageQuantity: 1 }),
+      'InvalidUsageDimensionException', 400, 'Seats');
+    await applyChangeSet(catalog, [product('AddDimensions', s.productId, [
+      { Key: 'Seats', Name: 'Seats', Description: 'Seats in use', Unit: 'Units', Types: ['ExternallyMetered'] }])]);
+    const r = await meter({ ProductCode: s.code, Timestamp: at(now), UsageDimension: 'Seats', UsageQuantity: 2 });
+    assert.match(r.MeteringRecordId, /^[0-9a-f-]{36}$/);
+  });
+
   test('DryRun: 412 DryRunOperation when the call would succeed, its own error otherwise; nothing recorded', async () => {
     const now = advanceClock(1);
     const hourAgo = now - HOUR;  // the hour the previous test left unmetered
