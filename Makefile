@@ -12,13 +12,15 @@ JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake ninja-build ccache g++ pkg-config \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libsqlite3-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev \
-  sqlite3 openssl wrk jq
+  libxlsxwriter-dev libzip-dev libpugixml-dev \
+  sqlite3 openssl wrk jq \
+  python3-openpyxl libreoffice-calc-nogui chromium
 
-.PHONY: all deps deb-deps npm-deps build run test unit-test conformance-test bench clean format
+.PHONY: all deps deb-deps npm-deps web-deps portal-deps build run test unit-test conformance-test portal-test bench clean format
 
 all: build
 
-deps: deb-deps npm-deps
+deps: deb-deps npm-deps web-deps portal-deps
 
 # Installs the Debian packages that are not installed yet (needs root, as on the project's machines).
 deb-deps:
@@ -41,10 +43,24 @@ tests/conformance/node_modules/.installed: tests/conformance/package.json tests/
 	cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The portal's pinned front-end libraries (web/package-lock.json), embedded into the binary.
+web-deps: web/node_modules/.installed
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Pinned npm packages for the portal's browser tests (Playwright driving Debian's Chromium).
+portal-deps: tests/portal/node_modules/.installed
+
+tests/portal/node_modules/.installed: tests/portal/package.json tests/portal/package-lock.json
+	cd tests/portal && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(BUILD_DIR)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: deb-deps $(BUILD_DIR)/build.ninja
+build: deb-deps web-deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
@@ -56,7 +72,10 @@ unit-test: build
 conformance-test: build npm-deps
 	cd tests/conformance && AMIPLACE_BIN=$(abspath $(BUILD_DIR))/amiplace node --test --test-concurrency=1 --test-reporter=spec tests/
 
-test: unit-test conformance-test
+portal-test: build portal-deps
+	cd tests/portal && AMIPLACE_BIN=$(abspath $(BUILD_DIR))/amiplace node --test --test-concurrency=1 --test-reporter=spec tests/
+
+test: unit-test conformance-test portal-test
 
 bench: build
 	bench/run.sh

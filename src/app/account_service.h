@@ -37,6 +37,11 @@ class AccountService {
   };
   Result<std::optional<Resolved>> Resolve(std::string_view access_key_id);
 
+  // The account as stored now (not cached): the portal reads it on every request of a session.
+  Result<std::optional<Account>> GetAccount(std::string_view account_id) {
+    return store_.GetAccount(account_id);
+  }
+
  private:
   AccountStore& store_;
   std::shared_mutex mu_;

@@ -7,6 +7,7 @@
 
 #include "app/ec2_error.h"
 #include "core/crypto.h"
+#include "domain/catalog/regions.h"
 
 namespace amiplace {
 
@@ -466,6 +467,20 @@ Result<std::optional<Image>> ImageService::FindVisibleImage(const Caller& caller
   AMIPLACE_ASSIGN_OR_RETURN(auto image, store_.GetImage(caller.region, image_id));
   if (!image || !Visible(*image, caller)) return std::optional<Image>();
   return image;
+}
+
+Result<std::vector<Image>> ImageService::ListOwnImages(const Caller& caller) {
+  std::set<std::string, std::less<>> regions(regions::Commercial().begin(),
+                                             regions::Commercial().end());
+  regions.insert(caller.region);
+  std::vector<Image> out;
+  for (const auto& region : regions) {
+    AMIPLACE_ASSIGN_OR_RETURN(auto images, store_.ListImages(region, caller.account.account_id));
+    for (auto& image : images) {
+      if (image.IsAvailable()) out.push_back(std::move(image));
+    }
+  }
+  return out;
 }
 
 }  // namespace amiplace

@@ -80,6 +80,11 @@ class ImageService {
   Result<Image> DescribeImageAttribute(const Caller& caller, std::string_view image_id,
                                        std::string_view attribute);
 
+  // The caller's own available images in every region an AMI product can be offered in (AWS's
+  // commercial regions, domain/catalog/regions.h) and the caller's own region: what a seller
+  // picks a new version's AMI from (the portal). Ordered by region, then image ID.
+  Result<std::vector<Image>> ListOwnImages(const Caller& caller);
+
   // The image with this ID in the caller's region if the caller may see it (its own, in any
   // state, or an available marketplace image); nullopt otherwise.
   Result<std::optional<Image>> FindVisibleImage(const Caller& caller, std::string_view image_id);

@@ -600,4 +600,22 @@ Result<std::optional<Instance>> InstanceService::InstanceAt(std::string_view ip)
   return std::optional<Instance>(std::move(settled));
 }
 
+Result<std::vector<Instance>> InstanceService::ListOwnInstances(const Caller& caller) {
+  const std::string& owner = caller.account.account_id;
+  AMIPLACE_ASSIGN_OR_RETURN(auto log, store_.ListInstanceStateLog(owner));
+  std::set<std::string> regions;
+  for (const auto& row : log) regions.insert(row.region);
+  const TimePoint now = clock_.Now();
+  const TimePoint cutoff = now - kTerminatedVisibleFor - options_.settle_delay;
+  std::vector<Instance> out;
+  for (const auto& region : regions) {
+    AMIPLACE_ASSIGN_OR_RETURN(auto stored, store_.ListInstances(region, owner, cutoff));
+    for (auto& i : stored) {
+      Instance settled = Settle(std::move(i), now, options_.settle_delay);
+      if (ListedAt(settled, now)) out.push_back(std::move(settled));
+    }
+  }
+  return out;
+}
+
 }  // namespace amiplace

@@ -105,6 +105,11 @@ class InstanceService {
   Result<Image> CreateImage(const Caller& caller, const CreateImageInput& input,
                             bool dry_run = false);
 
+  // The caller's own instances in every region it ever launched in (from the instance state
+  // log), settled now, as DescribeInstances lists them (terminated ones for an hour): the
+  // portal's view. Ordered by region, then launch order.
+  Result<std::vector<Instance>> ListOwnInstances(const Caller& caller);
+
   // For the instance metadata service: the instance holding the private address `ip`, settled
   // now; nullopt when no instance holds it (none ever did, or it is shutting down or terminated).
   Result<std::optional<Instance>> InstanceAt(std::string_view ip);

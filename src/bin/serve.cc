@@ -24,15 +24,18 @@
 #include "app/metering_service.h"
 #include "app/image_service.h"
 #include "app/instance_service.h"
+#include "app/dashboard_service.h"
 #include "core/resources.h"
 #include "jobs/change_set_worker.h"
 #include "protocols/amiplace_api/amiplace_api.h"
+#include "protocols/amiplace_api/plf_api.h"
 #include "protocols/awsjson/metering_api.h"
 #include "protocols/catalog/catalog_api.h"
 #include "protocols/ec2/ec2_api.h"
 #include "protocols/http/server.h"
 #include "protocols/model/service_model.h"
 #include "protocols/imds/imds_handler.h"
+#include "protocols/portal/portal_handler.h"
 #include "protocols/router.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -170,6 +173,10 @@ int RunServe(const ServeOptions& options) {
   amiplace_api.SetBillingService(&billing);
   ReportService reports(*store, billing, clock, {.settle_delay = instances.settle_delay()});
   amiplace_api.SetReportService(&reports);
+  amiplace_api.SetImageService(&images);
+  amiplace_api.SetInstanceService(&instances);
+  DashboardService dashboard(*store, reports, clock, {.settle_delay = instances.settle_delay()});
+  amiplace_api.SetDashboardService(&dashboard);
   protocols::Ec2Api ec2_api(images, &instances);
   MarketplaceIdentity identity(*store);
   InstanceCredentials instance_credentials(*store, real_clock);
@@ -199,6 +206,12 @@ int RunServe(const ServeOptions& options) {
   EntitlementService entitlements(*store);
   protocols::EntitlementApi entitlement_api(entitlements, *entitlement_model);
   router.SetEntitlementApi(&entitlement_api);
+  plf::PlfService forms(catalog);
+  protocols::PlfApi plf_api(forms);
+  router.SetPlfApi(&plf_api);
+  // The Management Portal: its pages and sign-in sessions (in memory, on the real clock).
+  portal::PortalHandler portal(accounts, real_clock);
+  router.SetPortal(&portal);
   http::Server server(server_options, router);
 
   // The instance metadata service: every instance at its own loopback address, on one port. It

@@ -39,6 +39,8 @@ class Client {
   // The raw round trip (for benchmarks): returns the HTTP status.
   Result<int> Send(std::string_view method, std::string_view path, std::string_view body,
                    std::string_view service, std::string* response_body);
+  // The x-amzn-ErrorType of the last answer ("" when it had none).
+  const std::string& last_error_type() const { return last_error_type_; }
 
  private:
   struct Impl;

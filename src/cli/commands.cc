@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/client.h"
+#include "cli/plf_commands.h"
 #include "cli/seller_commands.h"
 
 namespace amiplace::cli {
@@ -192,6 +193,7 @@ std::function<int()> RegisterClientCommands(CLI::App& app) {
   CLI::App* seller = app.add_subcommand("seller", "Seller commands");
   seller->require_subcommand(1);
   RegisterSellerReportCommands(seller, chosen);
+  RegisterPlfCommands(app, chosen);
 
   return [chosen] { return *chosen ? (*chosen)() : -1; };
 }

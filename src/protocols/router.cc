@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "protocols/errors.h"
+#include "protocols/portal/request_checks.h"
 
 namespace amiplace::protocols {
 
@@ -78,6 +79,24 @@ Result<Caller> Router::Authenticate(const http::Request& req, std::string_view e
   return caller;
 }
 
+Router::ApiAuthentication Router::AuthenticateApi(const http::Request& req,
+                                                  std::string_view expected_service,
+                                                  bool own_api) {
+  if (portal_ != nullptr && !portal::HasSigV4(req)) {
+    if (portal::CookieValue(req, portal::kSessionCookie)) {
+      auto a = portal_->Authenticate(req);
+      return {std::move(a.caller), a.http_status};
+    }
+    // The portal's pages tell "signed out" by a 401. The Catalog API keeps AWS's answer to an
+    // unsigned request (MissingAuthenticationTokenException) for everything but a browser's
+    // requests, which carry fetch metadata (Sec-Fetch-Site) that AWS's SDKs and CLI never send.
+    if (own_api || !req.HeaderValue("Sec-Fetch-Site").empty()) {
+      return {AccessDeniedError(portal::PortalHandler::NotSignedInMessage()), 401};
+    }
+  }
+  return {Authenticate(req, expected_service), 0};
+}
+
 http::Response Router::Handle(http::Request& req) {
   const std::string request_id = ids::NewRequestId();
   std::string_view path = req.Path();
@@ -94,6 +113,15 @@ http::Response Router::Handle(http::Request& req) {
     return r;
   }
 
+  if (portal_ != nullptr && portal::PortalHandler::Matches(path)) {
+    return portal_->Handle(req, request_id);
+  }
+
+  auto refuse = [&](const ApiAuthentication& auth) {
+    http::Response r = ErrorResponse(auth.caller.status(), WireProtocol::kRestJson, request_id);
+    if (auth.http_status != 0) r.status = auth.http_status;
+    return r;
+  };
   auto reply = [&](Result<bj::object> result, WireProtocol protocol) {
     if (!result.ok()) return ErrorResponse(result.status(), protocol, request_id);
     http::Response r = http::JsonResponse(200, bj::serialize(*result));
@@ -102,9 +130,10 @@ http::Response Router::Handle(http::Request& req) {
   };
 
   if (AmiplaceApi::Matches(path)) {
-    auto caller = Authenticate(req, "amiplace");
-    if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kRestJson, request_id);
-    return reply(amiplace_.Handle(req, *caller), WireProtocol::kRestJson);
+    auto auth = AuthenticateApi(req, "amiplace", /*own_api=*/true);
+    if (!auth.caller.ok()) return refuse(auth);
+    if (plf_ != nullptr && PlfApi::Matches(path)) return plf_->Handle(req, *auth.caller, request_id);
+    return reply(amiplace_.Handle(req, *auth.caller), WireProtocol::kRestJson);
   }
 
   if (Ec2Api::Matches(req)) {
@@ -126,8 +155,9 @@ http::Response Router::Handle(http::Request& req) {
   }
 
   if (const auto* op = catalog_.Match(req)) {
-    auto caller = Authenticate(req, "aws-marketplace");
-    if (!caller.ok()) return ErrorResponse(caller.status(), WireProtocol::kRestJson, request_id);
+    auto auth = AuthenticateApi(req, "aws-marketplace", /*own_api=*/false);
+    if (!auth.caller.ok()) return refuse(auth);
+    const Caller* caller = &auth.caller.value();
     double rate = 0;
     if (quotas_ != nullptr && !quotas_->Allow(caller->account.account_id, op->name, &rate)) {
       return ErrorResponse(

@@ -36,6 +36,8 @@ bool IsUnit(std::string_view unit) {
   return std::find(kUnits.begin(), kUnits.end(), unit) != kUnits.end();
 }
 
+std::span<const std::string_view> Units() { return kUnits; }
+
 std::string UnitList() { return fmt::format("{}", fmt::join(kUnits, ", ")); }
 
 bool StartsWithNonSpace(std::string_view s) {

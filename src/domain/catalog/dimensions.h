@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,7 @@ bool IsType(std::string_view type);
 // Units of Entitled and ExternallyMetered dimensions (AWS's INVALID_UNIT list); hourly
 // (Metered) dimensions use kHourlyUnit instead.
 bool IsUnit(std::string_view unit);
+std::span<const std::string_view> Units();
 std::string UnitList();
 
 // AWS's ^\S+[\S\s]* for Name, Description and Unit: not empty, not starting with white space.

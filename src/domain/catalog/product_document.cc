@@ -69,9 +69,9 @@ std::vector<std::string> MissingInformation(const bj::object& doc) {
   return missing;
 }
 
-bool IsKnownCategory(std::string_view name) {
-  // AWS Marketplace's infrastructure and software categories for server products.
-  static constexpr std::array<std::string_view, 40> kCategories = {
+namespace {
+// AWS Marketplace's infrastructure and software categories for server products.
+constexpr std::array<std::string_view, 40> kCategories = {
       "Operating Systems", "Security", "Network Infrastructure", "Migration",
       "Application Development", "Application Servers", "Application Stacks",
       "Big Data", "Business Intelligence", "Databases & Analytics Platforms",
@@ -83,7 +83,12 @@ bool IsKnownCategory(std::string_view name) {
       "Collaboration & Productivity", "Customer Relationship Management",
       "eCommerce", "Education & Research", "Financial Services", "Healthcare & Life Sciences",
       "Identity & Access Management", "Firewalls", "Network Security", "Observability"};
+}  // namespace
+
+bool IsKnownCategory(std::string_view name) {
   return std::find(kCategories.begin(), kCategories.end(), name) != kCategories.end();
 }
+
+std::span<const std::string_view> KnownCategories() { return kCategories; }
 
 }  // namespace amiplace::product

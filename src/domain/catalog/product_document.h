@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -20,5 +21,7 @@ boost::json::object& Section(boost::json::object& doc, std::string_view name);
 std::vector<std::string> MissingInformation(const boost::json::object& doc);
 
 bool IsKnownCategory(std::string_view name);
+// Every category IsKnownCategory accepts, in a stable order.
+std::span<const std::string_view> KnownCategories();
 
 }  // namespace amiplace::product

@@ -60,6 +60,15 @@ Result<bj::object> AmiplaceApi::Handle(const http::Request& req, const Caller& c
       req.method == "GET" && reports_ != nullptr) {
     return HandleReports(req, caller);
   }
+  if (path == "/amiplace/v1/images" && req.method == "GET" && images_ != nullptr) {
+    return HandleImages(caller);
+  }
+  if (path == "/amiplace/v1/instances" && req.method == "GET" && instances_ != nullptr) {
+    return HandleInstances(caller);
+  }
+  if (path == "/amiplace/v1/dashboard" && req.method == "GET" && dashboard_ != nullptr) {
+    return HandleDashboard(req, caller);
+  }
   // POST /amiplace/v1/clock/advance  {"Hours": N}  →  {"Now": ISO-8601}
   if (path == "/amiplace/v1/clock/advance" && req.method == "POST" && clock_service_ != nullptr) {
     AMIPLACE_ASSIGN_OR_RETURN(bj::value body, json::Parse(req.body.empty() ? "{}" : req.body));
@@ -271,6 +280,86 @@ Result<bj::object> AmiplaceApi::HandleReviews(const http::Request& req, const Ca
   }
   return Status(ErrorCode::kUnknownOperation,
                 fmt::format("{} {} is not an amiplace API operation", req.method, path));
+}
+
+namespace {
+
+bj::array ProductCodesJson(const std::vector<ImageProductCode>& codes) {
+  bj::array a;
+  for (const auto& c : codes) a.emplace_back(c.product_code_id);
+  return a;
+}
+
+}  // namespace
+
+// GET /amiplace/v1/images → {"Images":[{"ImageId","Name","Region","State","ProductCodes",
+// "CreationDate"}]}: the caller's own images in every region.
+Result<bj::object> AmiplaceApi::HandleImages(const Caller& caller) {
+  AMIPLACE_ASSIGN_OR_RETURN(auto images, images_->ListOwnImages(caller));
+  bj::array list;
+  for (const auto& i : images) {
+    list.push_back({{"ImageId", i.image_id},
+                    {"Name", i.name},
+                    {"Region", i.region},
+                    {"State", i.state},
+                    {"ProductCodes", ProductCodesJson(i.product_codes)},
+                    {"CreationDate", FormatIso8601(i.creation_date)}});
+  }
+  return bj::object{{"Images", std::move(list)}};
+}
+
+// GET /amiplace/v1/instances → {"Instances":[{"InstanceId","ImageId","Region","InstanceType",
+// "State","ProductCodes","LaunchTime"}]}: the caller's own instances in every region.
+Result<bj::object> AmiplaceApi::HandleInstances(const Caller& caller) {
+  AMIPLACE_ASSIGN_OR_RETURN(auto instances, instances_->ListOwnInstances(caller));
+  bj::array list;
+  for (const auto& i : instances) {
+    list.push_back({{"InstanceId", i.instance_id},
+                    {"ImageId", i.image_id},
+                    {"Region", i.region},
+                    {"InstanceType", i.instance_type},
+                    {"State", InstanceStateName(i.state)},
+                    {"ProductCodes", ProductCodesJson(i.product_codes)},
+                    {"LaunchTime", FormatIso8601(i.launch_time)}});
+  }
+  return bj::object{{"Instances", std::move(list)}};
+}
+
+// GET /amiplace/v1/dashboard[?from=YYYY-MM-DD&to=YYYY-MM-DD][&productId=ID] (sellers):
+// {"From","To","Currency","Products":[{"ProductId","ProductTitle"}],"Days":[{"Date","ProductId",
+// "Subscribers","RunningInstances","InstanceHours","MeteredUnits","Revenue"}],"Totals":{...}}.
+Result<bj::object> AmiplaceApi::HandleDashboard(const http::Request& req, const Caller& caller) {
+  // An empty parameter is an absent one (its default).
+  auto query = http::ParseQuery(req.Query());
+  auto param = [&](std::string_view key) -> std::optional<std::string_view> {
+    auto it = query.find(std::string(key));
+    if (it == query.end() || it->second.empty()) return std::nullopt;
+    return std::string_view(it->second);
+  };
+  AMIPLACE_ASSIGN_OR_RETURN(
+      Dashboard d, dashboard_->Get(caller, param("from"), param("to"), param("productId")));
+  bj::array products;
+  for (const auto& p : d.products) {
+    products.push_back({{"ProductId", p.product_id}, {"ProductTitle", p.product_title}});
+  }
+  bj::array days;
+  for (const auto& day : d.days) {
+    days.push_back({{"Date", day.date},
+                    {"ProductId", day.product_id},
+                    {"Subscribers", day.subscribers},
+                    {"RunningInstances", day.running_instances},
+                    {"InstanceHours", day.instance_hours.ToString()},
+                    {"MeteredUnits", day.metered_units.ToString()},
+                    {"Revenue", day.revenue.ToFixed(2)}});
+  }
+  return bj::object{{"From", d.from},
+                    {"To", d.to},
+                    {"Currency", kBillCurrency},
+                    {"Products", std::move(products)},
+                    {"Days", std::move(days)},
+                    {"Totals", bj::object{{"Revenue", d.revenue.ToFixed(2)},
+                                          {"InstanceHours", d.instance_hours.ToString()},
+                                          {"MeteredUnits", d.metered_units.ToString()}}}};
 }
 
 }  // namespace amiplace::protocols

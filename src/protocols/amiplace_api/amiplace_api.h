@@ -1,6 +1,7 @@
-// amiplace's own JSON API under /amiplace/v1/ (SigV4, service name "amiplace"): accounts and
-// the operators' review queue; subscriptions, bills, reports and forms as later issues add them.
-// Thread-safe.
+// amiplace's own JSON API under /amiplace/v1/ (SigV4, service name "amiplace", or the portal's
+// session): accounts and the operators' review queue; subscriptions, bills, reports and forms as
+// later issues add them; the caller's images and instances and the seller's dashboard for the
+// portal's pages. Thread-safe.
 #pragma once
 
 #include <boost/json.hpp>
@@ -9,6 +10,9 @@
 #include "app/billing_service.h"
 #include "app/buyer_service.h"
 #include "app/clock_service.h"
+#include "app/dashboard_service.h"
+#include "app/image_service.h"
+#include "app/instance_service.h"
 #include "app/report_service.h"
 #include "app/review_service.h"
 #include "core/clock.h"
@@ -32,6 +36,12 @@ class AmiplaceApi {
   // unset → unknown operation.
   void SetReportService(ReportService* reports) { reports_ = reports; }
 
+  // The caller's images and instances (GET /amiplace/v1/images, /amiplace/v1/instances) and the
+  // seller's dashboard (GET /amiplace/v1/dashboard); each unset → unknown operation.
+  void SetImageService(ImageService* images) { images_ = images; }
+  void SetInstanceService(InstanceService* instances) { instances_ = instances; }
+  void SetDashboardService(DashboardService* dashboard) { dashboard_ = dashboard; }
+
   static bool Matches(std::string_view path) { return path.starts_with("/amiplace/v1/"); }
   // Returns the response body, or the error (rest-json shape).
   Result<boost::json::object> Handle(const http::Request& req, const Caller& caller);
@@ -42,6 +52,9 @@ class AmiplaceApi {
   Result<boost::json::object> HandleSubscriptions(const http::Request& req, const Caller& caller);
   Result<boost::json::object> HandleBill(const http::Request& req, const Caller& caller);
   Result<boost::json::object> HandleReports(const http::Request& req, const Caller& caller);
+  Result<boost::json::object> HandleImages(const Caller& caller);
+  Result<boost::json::object> HandleInstances(const Caller& caller);
+  Result<boost::json::object> HandleDashboard(const http::Request& req, const Caller& caller);
 
   AccountService& accounts_;
   ReviewService& reviews_;
@@ -50,6 +63,9 @@ class AmiplaceApi {
   ClockService* clock_service_ = nullptr;
   BillingService* billing_ = nullptr;
   ReportService* reports_ = nullptr;
+  ImageService* images_ = nullptr;
+  InstanceService* instances_ = nullptr;
+  DashboardService* dashboard_ = nullptr;
 };
 
 }  // namespace amiplace::protocols

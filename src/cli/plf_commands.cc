@@ -1,0 +1,169 @@
+#include "cli/plf_commands.h"
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/client.h"
+
+namespace amiplace::cli {
+
+namespace {
+
+namespace bj = boost::json;
+
+struct Options {
+  std::string endpoint, region;
+  std::string product_type = "ami", product_id, out, file;
+};
+
+void AddCommon(CLI::App* cmd, Options& o) {
+  cmd->add_option("--endpoint-url", o.endpoint, "Server URL (default $AMIPLACE_ENDPOINT_URL or http://127.0.0.1:8080)");
+  cmd->add_option("--region", o.region, "Signing region (default $AWS_REGION or us-east-1)");
+}
+
+std::optional<Client> MakeClient(const Options& o) {
+  ClientConfig config = ConfigFromEnvironment(o.endpoint, o.region);
+  if (config.credentials.access_key_id.empty() || config.credentials.secret_access_key.empty()) {
+    std::cerr << "MissingCredentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n";
+    return std::nullopt;
+  }
+  return std::optional<Client>(std::in_place, config);
+}
+
+// Prints a server's error answer ("Code: message") from its JSON body.
+void PrintError(int status, const std::string& body, std::string code) {
+  if (auto colon = code.find(':'); colon != std::string::npos) code = code.substr(0, colon);
+  if (code.empty()) code = "RequestFailed";
+  std::string message = body;
+  boost::system::error_code ec;
+  bj::value v = bj::parse(body, ec);
+  if (!ec && v.is_object()) {
+    const auto& o = v.get_object();
+    for (const char* k : {"__type", "code", "Code"}) {
+      if (const auto* c = o.if_contains(k); c && c->is_string()) code = std::string(c->get_string());
+    }
+    for (const char* k : {"Message", "message"}) {
+      if (const auto* m = o.if_contains(k); m && m->is_string()) message = std::string(m->get_string());
+    }
+    if (auto hash = code.find('#'); hash != std::string::npos) code = code.substr(hash + 1);
+    if (auto colon = code.find(':'); colon != std::string::npos) code = code.substr(0, colon);
+  }
+  if (code == "RequestFailed" && status >= 400) code = "HTTP" + std::to_string(status);
+  std::cerr << code << ": " << message << "\n";
+}
+
+// Downloads a form from `path` into `out`; prints {"File": absolute path}.
+int Download(const Options& o, const std::string& path) {
+  auto client = MakeClient(o);
+  if (!client) return 1;
+  std::string body;
+  auto status = client->Send("GET", path, "", "amiplace", &body);
+  if (!status.ok()) {
+    std::cerr << "RequestFailed: " << status.status().message() << "\n";
+    return 1;
+  }
+  if (*status != 200) {
+    PrintError(*status, body, client->last_error_type());
+    return 1;
+  }
+  std::filesystem::path file = std::filesystem::absolute(o.out);
+  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  f.write(body.data(), static_cast<std::streamsize>(body.size()));
+  f.close();
+  if (!f) {
+    std::cerr << "WriteFailed: cannot write " << file.string() << "\n";
+    return 1;
+  }
+  std::cout << bj::serialize(bj::object{{"File", file.string()}}) << "\n";
+  return 0;
+}
+
+int Upload(const Options& o) {
+  std::ifstream f(o.file, std::ios::binary);
+  if (!f) {
+    std::cerr << "ReadFailed: cannot open " << o.file << "\n";
+    return 1;
+  }
+  std::ostringstream bytes;
+  bytes << f.rdbuf();
+  auto client = MakeClient(o);
+  if (!client) return 1;
+  std::string body;
+  auto status = client->Send("POST", "/amiplace/v1/plf", bytes.str(), "amiplace", &body);
+  if (!status.ok()) {
+    std::cerr << "RequestFailed: " << status.status().message() << "\n";
+    return 1;
+  }
+  if (*status == 200) {
+    std::cout << body << "\n";
+    return 0;
+  }
+  // A form with mistakes: every mistake on stderr as "Sheet!Cell: message", one a line.
+  boost::system::error_code ec;
+  bj::value v = bj::parse(body, ec);
+  const bj::value* errors = !ec && v.is_object() ? v.get_object().if_contains("Errors") : nullptr;
+  if (errors == nullptr || !errors->is_array()) {
+    PrintError(*status, body, client->last_error_type());
+    return 1;
+  }
+  for (const auto& e : errors->get_array()) {
+    const auto& o2 = e.get_object();
+    std::cerr << std::string_view(o2.at("Cell").get_string()) << ": "
+              << std::string_view(o2.at("Message").get_string()) << "\n";
+  }
+  return 1;
+}
+
+std::string Encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void RegisterPlfCommands(CLI::App& app, std::shared_ptr<std::function<int()>> chosen) {
+  CLI::App* plf = app.add_subcommand("plf", "Product Load Forms (spreadsheets) for sellers");
+  plf->require_subcommand(1);
+  auto o = std::make_shared<Options>();
+
+  CLI::App* blank = plf->add_subcommand("blank", "Write a blank form");
+  AddCommon(blank, *o);
+  blank->add_option("--product-type", o->product_type, "The product type (ami)")->required();
+  blank->add_option("--out", o->out, "The .xlsx file to write")->required();
+  blank->callback([o, chosen] {
+    *chosen = [o] {
+      return Download(*o, "/amiplace/v1/plf/blank?productType=" + Encode(o->product_type));
+    };
+  });
+
+  CLI::App* exp = plf->add_subcommand("export", "Write one of your products as a filled form");
+  AddCommon(exp, *o);
+  exp->add_option("--product-id", o->product_id, "The product (prod-…)")->required();
+  exp->add_option("--out", o->out, "The .xlsx file to write")->required();
+  exp->callback([o, chosen] {
+    *chosen = [o] {
+      return Download(*o, "/amiplace/v1/plf/export?productId=" + Encode(o->product_id));
+    };
+  });
+
+  CLI::App* upload = plf->add_subcommand(
+      "upload", "Submit the changes that make the product match a form (nothing if it has mistakes)");
+  AddCommon(upload, *o);
+  upload->add_option("--file", o->file, "The .xlsx file")->required();
+  upload->callback([o, chosen] { *chosen = [o] { return Upload(*o); }; });
+}
+
+}  // namespace amiplace::cli
