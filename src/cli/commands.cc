@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/client.h"
+#include "cli/cli_common.h"
 #include "cli/plf_commands.h"
 #include "cli/seller_commands.h"
 
@@ -17,25 +18,9 @@ struct Common {
   std::string region;
 };
 
-void AddCommon(CLI::App* cmd, Common& c) {
-  cmd->add_option("--endpoint-url", c.endpoint, "Server URL (default $AMIPLACE_ENDPOINT_URL or http://127.0.0.1:8080)");
-  cmd->add_option("--region", c.region, "Signing region (default $AWS_REGION or us-east-1)");
-}
+void AddCommon(CLI::App* cmd, Common& c) { AddEndpointFlags(cmd, c.endpoint, c.region); }
 
-std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out.push_back(static_cast<char>(ch));
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
+
 
 int Run(const Common& c, std::string_view method, std::string_view path, const boost::json::object* body) {
   ClientConfig config = ConfigFromEnvironment(c.endpoint, c.region);

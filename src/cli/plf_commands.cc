@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/client.h"
+#include "cli/cli_common.h"
 
 namespace amiplace::cli {
 
@@ -19,19 +19,7 @@ struct Options {
   std::string product_type = "ami", product_id, out, file;
 };
 
-void AddCommon(CLI::App* cmd, Options& o) {
-  cmd->add_option("--endpoint-url", o.endpoint, "Server URL (default $AMIPLACE_ENDPOINT_URL or http://127.0.0.1:8080)");
-  cmd->add_option("--region", o.region, "Signing region (default $AWS_REGION or us-east-1)");
-}
 
-std::optional<Client> MakeClient(const Options& o) {
-  ClientConfig config = ConfigFromEnvironment(o.endpoint, o.region);
-  if (config.credentials.access_key_id.empty() || config.credentials.secret_access_key.empty()) {
-    std::cerr << "MissingCredentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n";
-    return std::nullopt;
-  }
-  return std::optional<Client>(std::in_place, config);
-}
 
 // Prints a server's error answer ("Code: message") from its JSON body.
 void PrintError(int status, const std::string& body, std::string code) {
@@ -57,7 +45,7 @@ void PrintError(int status, const std::string& body, std::string code) {
 
 // Downloads a form from `path` into `out`; prints {"File": absolute path}.
 int Download(const Options& o, const std::string& path) {
-  auto client = MakeClient(o);
+  auto client = ClientFor(o.endpoint, o.region);
   if (!client) return 1;
   std::string body;
   auto status = client->Send("GET", path, "", "amiplace", &body);
@@ -89,7 +77,7 @@ int Upload(const Options& o) {
   }
   std::ostringstream bytes;
   bytes << f.rdbuf();
-  auto client = MakeClient(o);
+  auto client = ClientFor(o.endpoint, o.region);
   if (!client) return 1;
   std::string body;
   auto status = client->Send("POST", "/amiplace/v1/plf", bytes.str(), "amiplace", &body);
@@ -117,20 +105,6 @@ int Upload(const Options& o) {
   return 1;
 }
 
-std::string Encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out.push_back(static_cast<char>(ch));
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -140,28 +114,28 @@ void RegisterPlfCommands(CLI::App& app, std::shared_ptr<std::function<int()>> ch
   auto o = std::make_shared<Options>();
 
   CLI::App* blank = plf->add_subcommand("blank", "Write a blank form");
-  AddCommon(blank, *o);
+  AddEndpointFlags(blank, o->endpoint, o->region);
   blank->add_option("--product-type", o->product_type, "The product type (ami)")->required();
   blank->add_option("--out", o->out, "The .xlsx file to write")->required();
   blank->callback([o, chosen] {
     *chosen = [o] {
-      return Download(*o, "/amiplace/v1/plf/blank?productType=" + Encode(o->product_type));
+      return Download(*o, "/amiplace/v1/plf/blank?productType=" + UrlEncode(o->product_type));
     };
   });
 
   CLI::App* exp = plf->add_subcommand("export", "Write one of your products as a filled form");
-  AddCommon(exp, *o);
+  AddEndpointFlags(exp, o->endpoint, o->region);
   exp->add_option("--product-id", o->product_id, "The product (prod-…)")->required();
   exp->add_option("--out", o->out, "The .xlsx file to write")->required();
   exp->callback([o, chosen] {
     *chosen = [o] {
-      return Download(*o, "/amiplace/v1/plf/export?productId=" + Encode(o->product_id));
+      return Download(*o, "/amiplace/v1/plf/export?productId=" + UrlEncode(o->product_id));
     };
   });
 
   CLI::App* upload = plf->add_subcommand(
       "upload", "Submit the changes that make the product match a form (nothing if it has mistakes)");
-  AddCommon(upload, *o);
+  AddEndpointFlags(upload, o->endpoint, o->region);
   upload->add_option("--file", o->file, "The .xlsx file")->required();
   upload->callback([o, chosen] { *chosen = [o] { return Upload(*o); }; });
 }

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "cli/client.h"
+#include "cli/cli_common.h"
 
 namespace amiplace::cli {
 
@@ -17,25 +17,7 @@ struct Options {
   std::string out;
 };
 
-void AddCommon(CLI::App* cmd, Options& o) {
-  cmd->add_option("--endpoint-url", o.endpoint, "Server URL (default $AMIPLACE_ENDPOINT_URL or http://127.0.0.1:8080)");
-  cmd->add_option("--region", o.region, "Signing region (default $AWS_REGION or us-east-1)");
-}
 
-std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out.push_back(static_cast<char>(ch));
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
 
 // GET `path`; the JSON object answered, or nullopt after printing the error.
 std::optional<boost::json::object> Get(Client& client, std::string_view path) {
@@ -56,17 +38,9 @@ std::optional<boost::json::object> Get(Client& client, std::string_view path) {
   return result->get_object();
 }
 
-std::optional<Client> MakeClient(const Options& o) {
-  ClientConfig config = ConfigFromEnvironment(o.endpoint, o.region);
-  if (config.credentials.access_key_id.empty() || config.credentials.secret_access_key.empty()) {
-    std::cerr << "MissingCredentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n";
-    return std::nullopt;
-  }
-  return std::optional<Client>(std::in_place, config);
-}
 
 int Report(const Options& o) {
-  auto client = MakeClient(o);
+  auto client = ClientFor(o.endpoint, o.region);
   if (!client) return 1;
   std::string path = "/amiplace/v1/reports/" + o.type + "?format=" + o.format;
   if (!o.date.empty()) path += "&date=" + UrlEncode(o.date);
@@ -83,7 +57,7 @@ int Report(const Options& o) {
 }
 
 int ExportFeeds(const Options& o) {
-  auto client = MakeClient(o);
+  auto client = ClientFor(o.endpoint, o.region);
   if (!client) return 1;
   auto list = Get(*client, "/amiplace/v1/feeds");
   if (!list) return 1;
@@ -133,12 +107,12 @@ void RegisterSellerReportCommands(CLI::App* seller, std::shared_ptr<std::functio
   date->excludes(month);
   report->add_option("--format", o->format, "json (default) or csv")
       ->check(CLI::IsMember({"json", "csv"}));
-  AddCommon(report, *o);
+  AddEndpointFlags(report, o->endpoint, o->region);
   report->callback([=] { *chosen = [=] { return Report(*o); }; });
 
   CLI::App* feeds = seller->add_subcommand("export-feeds", "Write the CSV data feeds to a directory");
   feeds->add_option("--out", o->out, "The directory (created when missing)")->required();
-  AddCommon(feeds, *o);
+  AddEndpointFlags(feeds, o->endpoint, o->region);
   feeds->callback([=] { *chosen = [=] { return ExportFeeds(*o); }; });
 }
 
