@@ -1,8 +1,12 @@
 #include "app/buyer_service.h"
 
 #include "core/ids.h"
+#include "core/json_util.h"
+#include "domain/commerce/bill.h"
 
 namespace amiplace {
+
+namespace bj = boost::json;
 
 Result<BuyerRelation> BuyerService::RelationOf(const Caller& caller, std::string_view product_id) {
   AMIPLACE_ASSIGN_OR_RETURN(auto subs, store_.ListSubscriptionsOf(caller.account.account_id, product_id));
@@ -69,6 +73,27 @@ Result<ProductView> BuyerService::DescribeProduct(const Caller& caller, std::str
     ProductVersionView pv{v.version_id, v.version_title, v.status, {}};
     AMIPLACE_ASSIGN_OR_RETURN(pv.images, ImagesOf(product, v));
     view.versions.push_back(std::move(pv));
+  }
+  // What buyers pay: the public offer's rates, named by the product's dimensions.
+  AMIPLACE_ASSIGN_OR_RETURN(auto offers, store_.ListEntities(kOfferType, std::nullopt));
+  for (const Entity& o : offers) {
+    if (!IsPublicOfferOf(o.details, product.id)) continue;
+    AMIPLACE_ASSIGN_OR_RETURN(OfferPricing pricing, PricingOf(o.details));
+    view.pricing_model = pricing.byol ? "Byol" : pricing.rates.empty() ? "Free" : "Usage";
+    if (pricing.free_trial) view.free_trial_days = pricing.free_trial->days;
+    const bj::value* dims = product.details.if_contains("Dimensions");
+    // Rates of restricted dimensions stay on the offer for existing agreements; buyers see the
+    // active dimensions' prices.
+    for (const auto& [key, rate] : pricing.rates) {
+      if (dims == nullptr || !dims->is_array()) break;
+      for (const auto& d : dims->get_array()) {
+        if (!d.is_object() || json::GetString(d.get_object(), "Key").value_or("") != key) continue;
+        view.prices.push_back({key, json::GetString(d.get_object(), "Name").value_or(key),
+                               json::GetString(d.get_object(), "Unit").value_or(""),
+                               rate.ToString()});
+      }
+    }
+    break;
   }
   view.product = std::move(product);
   return view;

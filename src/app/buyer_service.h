@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,18 @@ struct ProductVersionView {
   std::map<std::string, std::string> images;  // region → marketplace AMI
 };
 
+// One price of the product's public offer, with its dimension's name and unit.
+struct PriceView {
+  std::string dimension_key, name, unit;
+  std::string price;  // canonical decimal, USD
+};
+
 struct ProductView {
   Entity product;
+  // The public offer's prices per dimension (empty when it has none: free or BYOL).
+  std::vector<PriceView> prices;
+  std::string pricing_model;  // Usage | Free | Byol | "" (no public offer yet)
+  std::optional<int> free_trial_days;
   std::vector<std::string> regions;
   std::vector<std::string> instance_types;
   std::vector<ProductVersionView> versions;

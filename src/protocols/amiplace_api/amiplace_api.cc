@@ -156,6 +156,14 @@ Result<bj::object> AmiplaceApi::HandleProducts(const http::Request& req, const C
                         {"Status", v.status},
                         {"Images", std::move(images)}});
   }
+  bj::array pricing;
+  for (const auto& p : view.prices) {
+    pricing.push_back({{"DimensionKey", p.dimension_key},
+                       {"Name", p.name},
+                       {"Unit", p.unit},
+                       {"Price", p.price},
+                       {"Currency", "USD"}});
+  }
   return bj::object{{"ProductId", view.product.id},
                     {"ProductCode", DescriptionString(view.product, "ProductCode")},
                     {"ProductTitle", DescriptionString(view.product, "ProductTitle")},
@@ -163,7 +171,10 @@ Result<bj::object> AmiplaceApi::HandleProducts(const http::Request& req, const C
                     {"Visibility", DescriptionString(view.product, "Visibility")},
                     {"Regions", StringArray(view.regions)},
                     {"InstanceTypes", StringArray(view.instance_types)},
-                    {"Versions", std::move(versions)}};
+                    {"Versions", std::move(versions)},
+                    {"PricingModel", view.pricing_model},
+                    {"FreeTrialDays", view.free_trial_days ? bj::value(*view.free_trial_days) : bj::value(nullptr)},
+                    {"Pricing", std::move(pricing)}};
 }
 
 // GET  /amiplace/v1/subscriptions

@@ -85,6 +85,11 @@ describe('the Metering Service', () => {
     assert.equal(sub.status, 0, sub.stderr);
     const view = runAmiplace(['buyer', 'describe-product', '--product-id', s.productId, '--endpoint-url', server.endpoint],
       { creds: buyer }).json;
+    // The buyer sees what it will pay: the public offer's prices with the dimensions' units.
+    assert.equal(view.PricingModel, 'Usage');
+    assert.deepEqual(view.Pricing.find((p) => p.DimensionKey === 'Users'),
+      { DimensionKey: 'Users', Name: 'Active users', Unit: 'Users', Price: '0.05', Currency: 'USD' });
+    assert.equal(view.Pricing.find((p) => p.DimensionKey === 't3.micro').Price, '0.12');
     const image = view.Versions[0].Images['us-east-1'];
     const out = await ec2Client(server, buyer).send(new ec2.RunInstancesCommand({
       ImageId: image, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1,
