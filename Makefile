@@ -13,28 +13,39 @@ DEB_PACKAGES := cmake ninja-build ccache g++ pkg-config \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libsqlite3-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev \
   libxlsxwriter-dev libzip-dev libpugixml-dev \
-  sqlite3 openssl wrk jq \
-  python3-openpyxl libreoffice-calc-nogui chromium
+  sqlite3 openssl wrk jq
 
-.PHONY: all deps deb-deps npm-deps web-deps portal-deps build run test unit-test conformance-test portal-test bench clean format
+# Only the tests need these: Python's openpyxl and LibreOffice save the spreadsheets the Product
+# Load Form tests upload; Chromium is the browser the portal tests drive.
+TEST_DEB_PACKAGES := python3-openpyxl libreoffice-calc-nogui chromium
 
-all: build
-
-deps: deb-deps npm-deps web-deps portal-deps
-
-# Installs the Debian packages that are not installed yet (needs root, as on the project's machines).
-deb-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# Installs the Debian packages of $(1) that are not installed yet (needs root, as on the
+# project's machines).
+define install_debs
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+.PHONY: all deps deb-deps test-deb-deps npm-deps web-deps portal-deps build run test unit-test conformance-test portal-test bench clean format
+
+all: build
+
+deps: deb-deps test-deb-deps npm-deps web-deps portal-deps
+
+deb-deps:
+	$(call install_debs,$(DEB_PACKAGES))
 	@command -v node >/dev/null && command -v npm >/dev/null || (echo "Installing Node.js and npm (Debian packages)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
 	@command -v aws >/dev/null || (echo "Installing the AWS CLI (Debian package)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli)
+
+test-deb-deps:
+	$(call install_debs,$(TEST_DEB_PACKAGES))
 
 # Pinned npm packages for the conformance tests (exact versions in tests/conformance/package-lock.json).
 npm-deps: tests/conformance/node_modules/.installed
@@ -69,10 +80,10 @@ run: build
 unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-conformance-test: build npm-deps
+conformance-test: build test-deb-deps npm-deps
 	cd tests/conformance && AMIPLACE_BIN=$(abspath $(BUILD_DIR))/amiplace node --test --test-concurrency=1 --test-reporter=spec tests/
 
-portal-test: build portal-deps
+portal-test: build test-deb-deps portal-deps
 	cd tests/portal && AMIPLACE_BIN=$(abspath $(BUILD_DIR))/amiplace node --test --test-concurrency=1 --test-reporter=spec tests/
 
 test: unit-test conformance-test portal-test
