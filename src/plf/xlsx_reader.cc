@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "plf/utf8.h"
+
 namespace amiplace::plf {
 
 namespace {
@@ -82,33 +84,7 @@ void AppendUtf8(std::string& out, uint32_t cp) {
 
 // Replaces invalid UTF-8 (stray bytes, overlongs, surrogates, past U+10FFFF) with U+FFFD.
 void SanitizeUtf8(std::string& s) {
-  auto valid_at = [&](size_t i) -> size_t {  // length of a valid sequence at i, or 0
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return 0;
-    }
-    if (i + len > s.size()) return 0;
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-  };
+  auto valid_at = [&](size_t i) { return Utf8SequenceAt(s, i); };
   size_t i = 0;
   while (i < s.size() && valid_at(i) != 0) i += valid_at(i);
   if (i == s.size()) return;  // the usual case: nothing to copy

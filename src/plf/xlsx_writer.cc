@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 
+#include "plf/utf8.h"
+
 namespace amiplace::plf {
 
 namespace {
@@ -33,32 +35,8 @@ constexpr double kTextSheetWidth = 110;
 std::optional<size_t> Utf8Length(std::string_view s) {
   size_t count = 0;
   for (size_t i = 0; i < s.size(); ++count) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (i + len > s.size()) return std::nullopt;
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return std::nullopt;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    size_t len = Utf8SequenceAt(s, i);
+    if (len == 0) return std::nullopt;
     i += len;
   }
   return count;
