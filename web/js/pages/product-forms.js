@@ -10,7 +10,7 @@ import {
   field, checkbox, group, changeRequestForm, FormProblem,
 } from '../forms.js';
 import { badge, pageTitle, breadcrumbs, loading, errorBox, infoBox } from '../ui.js';
-import { loadProduct, productNotFound, isNotFound, actionTitle } from './products.js';
+import { loadProductInto, actionTitle } from './products.js';
 
 const P_REF = '$CreateProductChange.Entity.Identifier';
 const O_REF = '$CreateOfferChange.Entity.Identifier';
@@ -147,15 +147,8 @@ async function productFormPage({ page, params, signal, setTitle }, actionName, b
   page.append(breadcrumbs([['Products', '#/products'], [id, `#/products/${encodeURIComponent(id)}`], [actionName]]), heading);
   const body = h('div', null, loading());
   page.append(body);
-  let data;
-  try {
-    data = await loadProduct(id, { signal });
-  } catch (e) {
-    if (e?.name === 'AbortError') return;
-    if (isNotFound(e)) { productNotFound(page, id); return; }
-    replace(body, errorBox(e, 'The product could not be loaded.'));
-    return;
-  }
+  const data = await loadProductInto(page, body, id, signal);
+  if (!data) return;
   const title = catalog.productTitle(data.doc);
   setTitle(`${actionName}: ${title}`);
   replace(heading, `${actionName}: `, h('span', { class: 'title-text' }, title), ' ', badge(catalog.visibilityOf(data.doc)));

@@ -84,6 +84,19 @@ export function productNotFound(page, id) {
   page.querySelector('h1').focus();
 }
 
+/** Loads product `id` for a page whose content goes in `body`; null, after showing why, when it
+ *  cannot (not found: the not-found page; another failure: an error box). */
+export async function loadProductInto(page, body, id, signal) {
+  try {
+    return await loadProduct(id, { signal });
+  } catch (e) {
+    if (e?.name === 'AbortError') return null;
+    if (isNotFound(e)) { productNotFound(page, id); return null; }
+    replace(body, errorBox(e, 'The product could not be loaded.'));
+    return null;
+  }
+}
+
 export function isNotFound(e) {
   return e?.status === 404 || e?.type === 'ResourceNotFoundException';
 }
@@ -146,15 +159,8 @@ export async function productPage({ page, params, signal, setTitle }) {
   page.append(breadcrumbs([['Products', '#/products'], [id]]), heading);
   const body = h('div', null, loading('Loading the product…'));
   page.append(body);
-  let data;
-  try {
-    data = await loadProduct(id, { signal });
-  } catch (e) {
-    if (e?.name === 'AbortError') return;
-    if (isNotFound(e)) { productNotFound(page, id); return; }
-    replace(body, errorBox(e, 'The product could not be loaded.'));
-    return;
-  }
+  const data = await loadProductInto(page, body, id, signal);
+  if (!data) return;
   const { entity, doc, offer, view } = data;
   const d = doc.Description ?? {};
   const title = catalog.productTitle(doc);
