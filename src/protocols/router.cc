@@ -132,7 +132,20 @@ http::Response Router::Handle(http::Request& req) {
   if (AmiplaceApi::Matches(path)) {
     auto auth = AuthenticateApi(req, "amiplace", /*own_api=*/true);
     if (!auth.caller.ok()) return refuse(auth);
-    if (plf_ != nullptr && PlfApi::Matches(path)) return plf_->Handle(req, *auth.caller, request_id);
+    if (plf_ != nullptr && PlfApi::Matches(path)) {
+      // An upload starts a change set: it counts against StartChangeSet's quota.
+      double rate = 0;
+      if (req.method == "POST" && quotas_ != nullptr &&
+          !quotas_->Allow(auth.caller->account.account_id, "StartChangeSet", &rate)) {
+        return ErrorResponse(
+            Status(ErrorCode::kThrottled,
+                   fmt::format("Rate exceeded: a form upload starts a change set, and "
+                               "StartChangeSet allows {} requests per second per account",
+                               rate)),
+            WireProtocol::kRestJson, request_id);
+      }
+      return plf_->Handle(req, *auth.caller, request_id);
+    }
     return reply(amiplace_.Handle(req, *auth.caller), WireProtocol::kRestJson);
   }
 

@@ -32,6 +32,9 @@ class RouterTest : public ::testing::Test {
     amiplace_api_ = std::make_unique<AmiplaceApi>(*accounts_, *reviews_, *buyers_, clock_);
     limiter_ = std::make_unique<RateLimiter>(RateLimiter::CatalogQuotas());
     router_ = std::make_unique<Router>(*accounts_, *catalog_api_, *amiplace_api_, clock_, limiter_.get());
+    forms_ = std::make_unique<plf::PlfService>(*catalog_);
+    plf_api_ = std::make_unique<PlfApi>(*forms_);
+    router_->SetPlfApi(plf_api_.get());
     Caller operator_caller{op_.account, op_.credential.access_key_id, "us-east-1"};
     seller_ = accounts_->CreateAccount(operator_caller, "SELLER", "Seller", clock_.Now()).value();
   }
@@ -79,6 +82,8 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<AmiplaceApi> amiplace_api_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<Router> router_;
+  std::unique_ptr<plf::PlfService> forms_;
+  std::unique_ptr<PlfApi> plf_api_;
 };
 
 const char kCreate[] =
@@ -131,6 +136,17 @@ TEST_F(RouterTest, StartChangeSetIsThrottledAtFivePerSecond) {
   }
   EXPECT_EQ(ok, 5);
   EXPECT_EQ(throttled, 3);
+}
+
+TEST_F(RouterTest, FormUploadsShareStartChangeSetsQuota) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Call(seller_, "POST", "/StartChangeSet", kCreate).status, 200);
+  // A sixth change set in the same second, through a form upload, is throttled like the API's.
+  auto r = Call(seller_, "POST", "/amiplace/v1/plf", "not a workbook", "amiplace");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(Header(r, "x-amzn-ErrorType"), "ThrottlingException");
+  EXPECT_NE(r.body.find("StartChangeSet"), std::string::npos) << r.body;
+  // Downloads are not change sets.
+  EXPECT_EQ(Call(seller_, "GET", "/amiplace/v1/plf/blank?productType=ami", "", "amiplace").status, 200);
 }
 
 TEST_F(RouterTest, CreateAccountIsForOperatorsOnly) {
