@@ -198,9 +198,18 @@ class SheetReader {
   std::map<std::string, int> columns_;
 };
 
-bool Matches(const std::string& s, const char* pattern) {
-  return std::regex_match(s, std::regex(pattern));
+bool Matches(const std::string& s, const std::regex& pattern) {
+  return std::regex_match(s, pattern);
 }
+
+// The patterns of AWS's shapes that the form checks.
+const std::regex kProductIdPattern("prod-[a-z0-9]{13}");
+const std::regex kAmiIdPattern("ami-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17})");
+const std::regex kRoleArnPattern(R"(arn:aws:iam::\d{12}:role/[\w+=,.@/-]{1,512})");
+const std::regex kUserNamePattern("[a-zA-Z][a-zA-Z0-9_-]{0,31}");
+const std::regex kPortPattern("[0-9]{1,5}");
+const std::regex kDimensionKeyPattern("[A-Za-z0-9_.-]+");
+const std::regex kAccountIdPattern("[0-9]{12}");
 
 void ReadProduct(const Workbook& wb, ProductForm& f, std::vector<FormError>& errors) {
   SheetReader s(wb, FormSheetNamed(kProductSheet), errors);
@@ -208,7 +217,7 @@ void ReadProduct(const Workbook& wb, ProductForm& f, std::vector<FormError>& err
   const int r = 1;
   ProductInfo& p = f.info;
   p.product_id = s.Text(r, "ProductId");
-  if (!p.product_id.empty() && !Matches(p.product_id, "prod-[a-z0-9]{13}")) {
+  if (!p.product_id.empty() && !Matches(p.product_id, kProductIdPattern)) {
     s.Error(r, "ProductId", fmt::format("'{}' is not a product ID (prod- and 13 letters or digits); "
                                         "leave it empty for a new product", p.product_id));
   }
@@ -291,25 +300,25 @@ void ReadVersions(const Workbook& wb, ProductForm& f, std::vector<FormError>& er
     }
     v.status = s.OneOf(r, "Status", {"Public", "Restricted"}, "Public");
     v.ami_id = s.Field(r, "AmiId", 21, true);
-    if (!v.ami_id.empty() && !Matches(v.ami_id, "ami-([a-zA-Z0-9]{8}|[a-zA-Z0-9]{17})")) {
+    if (!v.ami_id.empty() && !Matches(v.ami_id, kAmiIdPattern)) {
       s.Error(r, "AmiId", fmt::format("'{}' is not an AMI ID (ami- and 8 or 17 letters or digits)", v.ami_id));
     }
     v.access_role_arn = s.Text(r, "AccessRoleArn");
     if (v.version_id.empty() && v.access_role_arn.empty()) {
       s.Error(r, "AccessRoleArn", "is required for a new version (arn:aws:iam::<account>:role/<name>)");
     } else if (!v.access_role_arn.empty() &&
-               !Matches(v.access_role_arn, R"(arn:aws:iam::\d{12}:role/[\w+=,.@/-]{1,512})")) {
+               !Matches(v.access_role_arn, kRoleArnPattern)) {
       s.Error(r, "AccessRoleArn", fmt::format("'{}' is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)", v.access_role_arn));
     }
     v.os_name = s.Field(r, "OsName", 100, true);
     v.os_version = s.Field(r, "OsVersion", 100, true);
     v.os_user = s.Field(r, "OsUserName", 32, true);
-    if (!v.os_user.empty() && !Matches(v.os_user, "[a-zA-Z][a-zA-Z0-9_-]{0,31}")) {
+    if (!v.os_user.empty() && !Matches(v.os_user, kUserNamePattern)) {
       s.Error(r, "OsUserName", fmt::format("'{}' must start with a letter and hold only letters, digits, '_' and '-'", v.os_user));
     }
     v.scanning_port = s.Text(r, "ScanningPort");
     if (v.scanning_port.empty()) v.scanning_port = "22";
-    if (!Matches(v.scanning_port, "[0-9]{1,5}") || std::stoi(v.scanning_port) < 1 ||
+    if (!Matches(v.scanning_port, kPortPattern) || std::stoi(v.scanning_port) < 1 ||
         std::stoi(v.scanning_port) > 65535) {
       s.Error(r, "ScanningPort", fmt::format("'{}' is not a port (1-65535)", v.scanning_port));
     }
@@ -390,7 +399,7 @@ void ReadDimensions(const Workbook& wb, ProductForm& f, std::vector<FormError>& 
     DimensionForm d;
     d.origin = {kDimensionsSheet, r};
     d.key = s.Field(r, "Key", 100, true);
-    if (!d.key.empty() && !Matches(d.key, "[A-Za-z0-9_.-]+")) {
+    if (!d.key.empty() && !Matches(d.key, kDimensionKeyPattern)) {
       s.Error(r, "Key", fmt::format("'{}' may hold only letters, digits, '_', '.' and '-'", d.key));
     }
     d.name = s.Field(r, "Name", 500, true);
@@ -420,7 +429,7 @@ void ReadAllowlist(const Workbook& wb, ProductForm& f, std::vector<FormError>& e
   if (!s.ok()) return;
   for (int r : s.DataRows()) {
     AllowlistEntry a{{kAllowlistSheet, r}, s.Text(r, "BuyerAccountId")};
-    if (!Matches(a.account_id, "[0-9]{12}")) {
+    if (!Matches(a.account_id, kAccountIdPattern)) {
       s.Error(r, "BuyerAccountId", fmt::format("'{}' is not a 12-digit AWS account ID", a.account_id));
     }
     f.allowlist.push_back(std::move(a));
