@@ -168,8 +168,8 @@ std::vector<std::string> InstructionLines() {
     lines.push_back(fmt::format("Sheet {}", sheet.name));
     lines.push_back(sheet.purpose);
     for (const auto& c : sheet.columns) {
-      std::string line = fmt::format("  {}{}{} — {}", c.header, c.required ? " (required)" : "",
-                                     c.read_only ? " (read-only)" : "", c.note);
+      // Read-only columns' notes say so themselves (they are also the header cells' comments).
+      std::string line = fmt::format("  {}{} — {}", c.header, c.required ? " (required)" : "", c.note);
       if (!c.allowed.empty() && c.allowed.size() <= 6) {
         line += fmt::format(" Allowed: {}.", fmt::join(c.allowed, ", "));
       }
