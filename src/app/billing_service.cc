@@ -13,14 +13,40 @@ namespace {
 
 // What billing needs to know of one product for one buyer.
 struct ProductTerms {
-  OfferPricing pricing;
+  OfferPricing pricing;  // the public offer as it is now
+  // Its pricing revision by revision, each with the instant it took effect (oldest first).
+  std::vector<std::pair<TimePoint, OfferPricing>> history;
   std::optional<TimePoint> trial_start, trial_end;  // the buyer's free trial, when it has one
   bj::array dimensions;                             // the product's Dimensions
+
+  // The price of `key` in force at `t`: the latest revision that took effect by then (usage
+  // older than the oldest known revision takes the oldest's price).
+  Money RateAt(std::string_view key, TimePoint t) const {
+    if (history.empty()) return pricing.RateOf(key);
+    const OfferPricing* in_force = &history.front().second;
+    for (const auto& [from, p] : history) {
+      if (from <= t) in_force = &p;
+    }
+    return in_force->RateOf(key);
+  }
+  // [from, to) cut where a revision took effect inside it.
+  std::vector<std::pair<TimePoint, TimePoint>> Segments(TimePoint from, TimePoint to) const {
+    std::vector<std::pair<TimePoint, TimePoint>> out;
+    TimePoint start = from;
+    for (const auto& [at, p] : history) {
+      if (at > start && at < to) {
+        out.emplace_back(start, at);
+        start = at;
+      }
+    }
+    out.emplace_back(start, to);
+    return out;
+  }
 };
 
 struct Usage {
   int64_t quantity = 0;
-  int64_t charged = 0;  // not covered by a free trial
+  Money amount;  // exact: each charged unit at the price in force when it was used
   std::string unit;
 };
 
@@ -64,6 +90,11 @@ Result<Bill> BillingService::BillOf(std::string_view account_id, const BillingMo
     for (const Entity& o : *offers) {
       if (!IsPublicOfferOf(o.details, product_id)) continue;
       AMIPLACE_ASSIGN_OR_RETURN(t.pricing, PricingOf(o.details));
+      AMIPLACE_ASSIGN_OR_RETURN(auto revisions, store_.ListOfferRevisions(o.id));
+      for (const auto& r : revisions) {
+        AMIPLACE_ASSIGN_OR_RETURN(OfferPricing p, PricingOf(r.details));
+        t.history.emplace_back(r.valid_from, std::move(p));
+      }
       break;
     }
     AMIPLACE_ASSIGN_OR_RETURN(auto product, store_.GetEntity(product_id));
@@ -98,19 +129,27 @@ Result<Bill> BillingService::BillOf(std::string_view account_id, const BillingMo
     begin = end;
     const InstanceStateRecord& last = rows.back();
     if (last.product_id.empty()) continue;
-    int64_t hours = 0, free_hours = 0;
     AMIPLACE_ASSIGN_OR_RETURN(const ProductTerms* t, terms_of(last.product_id));
-    for (const RunningPeriod& p : RunningPeriods(rows, options_.settle_delay, now)) {
-      hours += BilledHoursIn(p, month.start, month.end);
-      if (in_trial(*t, last.instance_type)) {
-        free_hours += BilledHoursIn(p, std::max(month.start, *t->trial_start),
-                                    std::min(month.end, *t->trial_end));
+    const std::vector<RunningPeriod> periods = RunningPeriods(rows, options_.settle_delay, now);
+    int64_t hours = 0;
+    Money amount;
+    // Each stretch of the month between price changes at its own price.
+    for (const auto& [from, to] : t->Segments(month.start, month.end)) {
+      int64_t segment_hours = 0, free_hours = 0;
+      for (const RunningPeriod& p : periods) {
+        segment_hours += BilledHoursIn(p, from, to);
+        if (in_trial(*t, last.instance_type)) {
+          TimePoint a = std::max(from, *t->trial_start), b = std::min(to, *t->trial_end);
+          if (a < b) free_hours += BilledHoursIn(p, a, b);
+        }
       }
+      hours += segment_hours;
+      amount += t->RateAt(last.instance_type, from) * (segment_hours - free_hours);
     }
     if (hours == 0) continue;
     Usage& u = usage[{last.product_id, last.instance_type}];
     u.quantity += hours;
-    u.charged += hours - free_hours;
+    u.amount += amount;
     u.unit = std::string(kInstanceHoursUnit);
   }
 
@@ -124,19 +163,18 @@ Result<Bill> BillingService::BillOf(std::string_view account_id, const BillingMo
     u.quantity += r.quantity;
     bool free = in_trial(*t, r.dimension) && r.usage_hour >= *t->trial_start &&
                 r.usage_hour < *t->trial_end;
-    if (!free) u.charged += r.quantity;
+    if (!free) u.amount += t->RateAt(r.dimension, r.usage_hour) * r.quantity;
     if (u.unit.empty()) u.unit = UnitOf(t->dimensions, r.dimension);
   }
 
   std::vector<BillLine> lines;
   for (const auto& [key, u] : usage) {
-    const ProductTerms& t = terms.at(key.first);
     BillLine line;
     line.product_id = key.first;
     line.usage_type = key.second;
     line.quantity = Money::FromUnits(u.quantity);
     line.unit = u.unit;
-    line.amount = ChargeFor(Money::FromUnits(u.charged), t.pricing.RateOf(key.second));
+    line.amount = u.amount.RoundHalfUp(2);
     lines.push_back(std::move(line));
   }
   return MakeBill(month.Name(), std::move(lines));

@@ -244,6 +244,43 @@ TEST_F(BillingServiceTest, MeteredUsageBillsTheDimensionsPriceAndUnit) {
   EXPECT_EQ(jan.total.ToFixed(2), "2.33");
 }
 
+TEST_F(BillingServiceTest, APriceChangeAppliesFromItsMomentAndNeverReprices) {
+  SeedHourlyProduct();  // t3.micro 0.12, users 0.333 since 2024-01-01
+  Subscribe(kProduct, At("2024-01-01T00:00:00Z"));
+  std::string a = Launch(kProduct, "t3.micro", At("2024-01-10T10:00:00Z"));
+  Meter("users", At("2024-01-10T11:00:00Z"), 3);
+  auto reprice = [&](int revision, std::string_view at, std::string_view micro, std::string_view users) {
+    Entity offer = MakeEntity("offer-public000000", kOfferType, fmt::format(R"({{"State":"Released",
+        "ProductId":"{}","Terms":[{{"Type":"UsageBasedPricingTerm","CurrencyCode":"USD",
+        "RateCards":[{{"RateCard":[{{"DimensionKey":"t3.micro","Price":"{}"}},
+                                   {{"DimensionKey":"users","Price":"{}"}}]}}]}}]}})",
+                                                                          kProduct, micro, users));
+    offer.revision = revision;
+    offer.last_modified = At(at);
+    Seed({offer});
+  };
+  reprice(2, "2024-01-10T15:00:00Z", "0.5", "1");
+  Meter("users", At("2024-01-10T16:00:00Z"), 2);
+  Move(a, InstanceState::kStopping, At("2024-01-10T20:00:00Z"));
+  clock_.now = At("2024-01-31T00:00:00Z");
+  Bill jan = BillFor("2024-01");
+  ASSERT_EQ(jan.lines.size(), 2u);
+  EXPECT_EQ(jan.lines[0].usage_type, "t3.micro");
+  EXPECT_EQ(jan.lines[0].quantity.ToString(), "10");
+  EXPECT_EQ(jan.lines[0].amount.ToFixed(2), "3.10");  // 5 h × 0.12 + 5 h × 0.5
+  EXPECT_EQ(jan.lines[1].usage_type, "users");
+  EXPECT_EQ(jan.lines[1].amount.ToFixed(2), "3.00");  // 3 × 0.333 + 2 × 1 = 2.999
+  EXPECT_EQ(jan.total.ToFixed(2), "6.10");
+  // A later price change leaves January's bill as it was.
+  reprice(3, "2024-02-05T00:00:00Z", "9", "9");
+  clock_.now = At("2024-02-10T00:00:00Z");
+  EXPECT_EQ(BillFor("2024-01").total.ToFixed(2), "6.10");
+  auto revisions = store_->ListOfferRevisions("offer-public000000");
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->size(), 3u);
+  EXPECT_EQ((*revisions)[1].valid_from, At("2024-01-10T15:00:00Z"));
+}
+
 TEST_F(BillingServiceTest, FreeTrialHoursAreZero) {
   SeedHourlyProduct(R"(,{"Type":"FreeTrialPricingTerm","Duration":"P1D",
                          "Grants":[{"DimensionKey":"t3.micro"}]})");

@@ -78,6 +78,14 @@ class CatalogStore {
   };
   virtual Result<std::optional<EntityRevision>> FindProductRevisionByCode(
       std::string_view product_code) = 0;
+  // Every revision of an offer with the instant it took effect (oldest first); revisions written
+  // before the store kept history take effect at the epoch.
+  struct OfferRevision {
+    int64_t revision = 0;
+    TimePoint valid_from;
+    boost::json::object details;
+  };
+  virtual Result<std::vector<OfferRevision>> ListOfferRevisions(std::string_view offer_id) = 0;
 
   // Inserts a PREPARING change set, taking locks on `lock_entity_ids`, atomically: either all of
   // it is stored or nothing is and the conflict says why. `max_open` bounds the owner's

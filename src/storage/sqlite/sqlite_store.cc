@@ -32,7 +32,15 @@ constexpr std::pair<int, std::string_view> kMigrations[] = {
     {6, "0006_instance_credentials.sql"},
     {7, "0007_metering.sql"},
     {8, "0008_instance_state_log.sql"},
+    {9, "0009_offer_revisions.sql"},
 };
+
+constexpr char kInsertOfferRevision[] =
+    "INSERT OR IGNORE INTO offer_revisions (offer_id, revision, valid_from, details) "
+    "VALUES (?1, ?2, ?3, ?4)";
+constexpr char kListOfferRevisions[] =
+    "SELECT revision, valid_from, details FROM offer_revisions WHERE offer_id = ?1 "
+    "ORDER BY revision";
 
 constexpr char kGetAccount[] =
     "SELECT account_id, name, type, created_at FROM accounts WHERE account_id = ?1";
@@ -210,8 +218,14 @@ Status UpsertEntity(Connection& c, const Entity& e) {
   s->Bind(1, e.id).Bind(2, e.type).Bind(3, e.owner_account_id).Bind(4, e.revision);
   s->Bind(5, ToEpochMillis(e.created_at)).Bind(6, ToEpochMillis(e.last_modified));
   s->Bind(7, idx.name).Bind(8, idx.visibility).Bind(9, idx.state).Bind(10, idx.product_id);
-  s->Bind(11, idx.product_code).Bind(12, boost::json::serialize(e.details));
-  return s->Run();
+  const std::string details = boost::json::serialize(e.details);
+  s->Bind(11, idx.product_code).Bind(12, details);
+  AMIPLACE_RETURN_IF_ERROR(s->Run());
+  if (e.type != kOfferType) return Status::Ok();
+  // The offer's history: bills price usage at the revision in force when it happened.
+  AMIPLACE_ASSIGN_OR_RETURN(auto r, c.Prepare(kInsertOfferRevision));
+  r->Bind(1, e.id).Bind(2, e.revision).Bind(3, ToEpochMillis(e.last_modified)).Bind(4, details);
+  return r->Run();
 }
 
 }  // namespace
@@ -420,6 +434,19 @@ Result<std::optional<Entity>> SqliteStore::GetEntity(std::string_view id) {
   if (!row) return std::optional<Entity>();
   AMIPLACE_ASSIGN_OR_RETURN(Entity e, ReadEntity(*s));
   return std::optional<Entity>(std::move(e));
+}
+
+Result<std::vector<CatalogStore::OfferRevision>> SqliteStore::ListOfferRevisions(
+    std::string_view offer_id) {
+  AMIPLACE_ASSIGN_OR_RETURN(Connection * c, Reader());
+  AMIPLACE_ASSIGN_OR_RETURN(auto s, c->Prepare(kListOfferRevisions));
+  s->Bind(1, offer_id);
+  return sqlite::CollectRows<OfferRevision>(*s, [](const Statement& row) -> Result<OfferRevision> {
+    AMIPLACE_ASSIGN_OR_RETURN(boost::json::value details,
+                              json::Parse(row.Text(2), "offer_revisions.details"));
+    if (!details.is_object()) return InternalError("an offer revision is not a JSON object");
+    return OfferRevision{row.Int(0), FromEpochMillis(row.Int(1)), std::move(details.get_object())};
+  });
 }
 
 Result<std::vector<Entity>> SqliteStore::ListEntities(std::string_view type,

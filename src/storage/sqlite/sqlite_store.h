@@ -44,6 +44,7 @@ class SqliteStore final : public Store {
   Result<std::optional<Entity>> FindProductByCode(std::string_view product_code) override;
   Result<std::optional<EntityRevision>> FindProductRevisionByCode(
       std::string_view product_code) override;
+  Result<std::vector<OfferRevision>> ListOfferRevisions(std::string_view offer_id) override;
   Result<InsertConflict> InsertChangeSet(const ChangeSet& cs,
                                          const std::vector<std::string>& lock_entity_ids,
                                          int max_open) override;

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -140,6 +141,51 @@ TEST_F(SqliteStoreTest, ClaimAndFinishApplyExactlyOnce) {
   EXPECT_EQ((*ref)->revision, 1);
   EXPECT_EQ(store_->FindProductByCode("c1").value()->id, e.id);
   EXPECT_FALSE(store_->FindProductRevisionByCode("c2").value());
+}
+
+TEST_F(SqliteStoreTest, OfferRevisionsAreKeptAndMigrationNineBackfillsOlderStores) {
+  Entity offer;
+  offer.id = "offer-abcdefghijklm";
+  offer.type = "Offer@1.0";
+  offer.owner_account_id = "111111111111";
+  offer.created_at = offer.last_modified = FromEpochMillis(1'700'000'000'000);
+  offer.details = boost::json::object{{"Name", "first"}};
+  auto finish = [&](const Entity& e) {
+    auto cs = NewSet("111111111111");
+    ASSERT_EQ(store_->InsertChangeSet(cs, {}, 10)->kind, InsertConflict::Kind::kNone);
+    auto claimed = store_->ClaimReady(std::chrono::system_clock::now(), 10, false);
+    ASSERT_EQ(claimed->size(), 1u);
+    FinishedChangeSet f{(*claimed)[0], {e}};
+    f.change_set.status = ChangeSetStatus::kSucceeded;
+    ASSERT_TRUE(store_->FinishChangeSets({f}).ok());
+  };
+  finish(offer);
+  offer.revision = 2;
+  offer.last_modified = FromEpochMillis(1'700'000'360'000);
+  offer.details = boost::json::object{{"Name", "second"}};
+  finish(offer);
+  auto revisions = store_->ListOfferRevisions(offer.id);
+  ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ((*revisions)[0].details.at("Name"), "first");
+  EXPECT_EQ((*revisions)[1].valid_from, FromEpochMillis(1'700'000'360'000));
+
+  // A store from before version 9: migrating keeps each offer's current revision, in force
+  // since the epoch.
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "amiplace.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE offer_revisions; DELETE FROM schema_migrations WHERE version = 9",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Open();
+  revisions = store_->ListOfferRevisions(offer.id);
+  ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
+  ASSERT_EQ(revisions->size(), 1u);
+  EXPECT_EQ((*revisions)[0].revision, 2);
+  EXPECT_EQ((*revisions)[0].valid_from, FromEpochMillis(0));
+  EXPECT_EQ((*revisions)[0].details.at("Name"), "second");
 }
 
 TEST_F(SqliteStoreTest, ConcurrentWritersAreGroupCommitted) {

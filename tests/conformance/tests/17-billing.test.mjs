@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startServer, createAccount, catalogClient, runAmiplace } from '../lib/server.mjs';
 import { applyChangeSet } from '../lib/fixtures.mjs';
 import {
-  ec2, ec2Client, destroyEc2Clients, registerImage, product, fullProductChanges, createdIds,
+  ec2, ec2Client, destroyEc2Clients, registerImage, product, offer, pricingTerms, fullProductChanges, createdIds,
 } from '../lib/ami.mjs';
 
 let server, seller, buyer, other, catalog;
@@ -74,6 +74,7 @@ describe('buyer bills', () => {
       instanceTypes: ['t3.micro', 't3.small'], rates: { 't3.micro': '0.12', 't3.small': '0.125' },
     }));
     s.productId = createdIds(d).productId;
+    s.offerId = createdIds(d).offerId;
     await applyChangeSet(catalog, [product('UpdateVisibility', s.productId, { TargetVisibility: 'Public' })]);
     ok(amiplace(buyer, ['buyer', 'subscribe', '--product-id', s.productId]), 'buyer subscribe');
     const view = ok(amiplace(buyer, ['buyer', 'describe-product', '--product-id', s.productId]), 'describe-product');
@@ -114,6 +115,17 @@ describe('buyer bills', () => {
     assert.equal(cents, 144);
     advanceClock(3);  // terminated instances accrue nothing more
     assert.deepEqual(hoursBilled(buyer), { quantity: 12, cents: 144 });
+  });
+
+  test('a price change applies from its moment: the hours before keep their price', async () => {
+    await applyChangeSet(catalog, [offer('UpdatePricingTerms', s.offerId, pricingTerms({ 't3.micro': '1', 't3.small': '0.125' }))]);
+    assert.deepEqual(hoursBilled(buyer), { quantity: 12, cents: 144 }, 'earlier hours are not repriced');
+    const out = await ec2Client(server, buyer).send(new ec2.RunInstancesCommand({
+      ImageId: s.image, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1,
+    }));
+    advanceClock(2);
+    assert.deepEqual(hoursBilled(buyer), { quantity: 14, cents: 344 }, '2 new hours at 1.00');
+    await ec2Client(server, buyer).send(new ec2.TerminateInstancesCommand({ InstanceIds: [out.Instances[0].InstanceId] }));
   });
 
   test('another buyer owes nothing; a month that is not YYYY-MM is refused', () => {
