@@ -98,9 +98,11 @@ int Upload(const Options& o) {
     return 1;
   }
   for (const auto& e : errors->get_array()) {
-    const auto& o2 = e.get_object();
-    std::cerr << std::string_view(o2.at("Cell").get_string()) << ": "
-              << std::string_view(o2.at("Message").get_string()) << "\n";
+    auto text = [&](std::string_view key) -> std::string_view {
+      const bj::value* v = e.is_object() ? e.get_object().if_contains(key) : nullptr;
+      return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+    };
+    std::cerr << text("Cell") << ": " << text("Message") << "\n";
   }
   return 1;
 }

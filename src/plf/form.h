@@ -9,6 +9,7 @@
 // Value types and pure functions; thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,8 +104,11 @@ struct InstanceTypeForm {
 struct DimensionForm {
   Origin origin;
   std::string key, name, description, unit;
-  std::string type = "ExternallyMetered";  // ExternallyMetered | Entitled
+  std::string type = "ExternallyMetered";  // ExternallyMetered (also with Entitled) | Entitled
   std::string price;  // canonical decimal, "" when none
+  // The dimension's exact Types as the product has them (what UpdateDimensions and
+  // RestrictDimensions must name); empty for rows read from a workbook.
+  std::vector<std::string> types;
 };
 
 struct AllowlistEntry {
@@ -130,6 +134,9 @@ struct ProductForm {
   std::vector<DimensionForm> dimensions;
   std::vector<AllowlistEntry> allowlist;
   OfferForm offer;
+  // Prices of the product's Metered dimensions that no sheet shows (keys that are not an
+  // available instance type); carried through unchanged when the form changes prices.
+  std::map<std::string, std::string> hidden_rates;
 };
 
 // A mistake in an uploaded form: the cell as Excel names it, the column's header, and what is

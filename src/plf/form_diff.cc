@@ -1,6 +1,7 @@
 #include "plf/form_diff.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -264,14 +265,24 @@ class Planner {
         restrict_option_origin_ = v.origin;
       }
     }
+    int after_last = 1;  // the row after the sheet's last version row
+    for (const auto& v : d_.versions) after_last = std::max(after_last, v.origin.row + 1);
     for (const auto& [id, old] : existing) {
       if (!listed.contains(id)) {
-        error_({kVersionsSheet, static_cast<int>(d_.versions.size()) + 1}, "VersionId",
+        error_({kVersionsSheet, after_last}, "VersionId",
                fmt::format("version '{}' ({}) is missing; versions cannot be deleted — keep its "
                            "row and set Status to Restricted to restrict it",
                            old->title, id));
       }
     }
+  }
+
+  // The Types that name an existing dimension: exactly the product's.
+  static bj::array TypesOf(const DimensionForm& d) {
+    if (d.types.empty()) return bj::array{bj::value(d.type)};
+    bj::array a;
+    for (const auto& t : d.types) a.emplace_back(t);
+    return a;
   }
 
   void Dimensions() {
@@ -300,7 +311,7 @@ class Planner {
         error_(x.origin, "Type", fmt::format("an existing dimension's type cannot change (it is '{}')", old.type));
       }
       if (old.name != x.name || old.description != x.description) {
-        bj::object u{{"Key", x.key}, {"Types", bj::array{bj::value(x.type)}}};
+        bj::object u{{"Key", x.key}, {"Types", TypesOf(old)}};
         if (old.name != x.name) u["Name"] = x.name;
         if (old.description != x.description) u["Description"] = x.description;
         updates.push_back(std::move(u));
@@ -308,7 +319,7 @@ class Planner {
     }
     for (const auto& [key, old] : have) {
       if (!listed.contains(key)) {
-        restrict_dimensions_.push_back({{"Key", key}, {"Types", bj::array{bj::value(old->type)}}});
+        restrict_dimensions_.push_back({{"Key", key}, {"Types", TypesOf(*old)}});
       }
     }
     if (!add_dimensions_.empty()) {
@@ -353,19 +364,29 @@ class Planner {
   }
 
   // The rate card the form asks for: hourly prices and metered dimensions' prices.
+  inline static const std::string kZero = "0";
+
   std::map<std::string, std::string> WantedRates() const {
     std::map<std::string, std::string> rates;
+    if (c_) rates = c_->hidden_rates;
     for (const auto& t : d_.instance_types) {
       if (!t.restricted && !t.hourly_price.empty()) rates[t.type] = t.hourly_price;
     }
     for (const auto& x : d_.dimensions) {
-      if (x.type == "ExternallyMetered" && !x.price.empty()) rates[x.key] = x.price;
+      if (x.type != "ExternallyMetered") continue;
+      // A Free offer's rate card names every metered dimension, at 0.
+      if (!x.price.empty()) {
+        rates[x.key] = x.price;
+      } else if (d_.offer.pricing_model == "Free") {
+        rates.insert_or_assign(x.key, kZero);
+      }
     }
     return rates;
   }
   std::map<std::string, std::string> CurrentRates() const {
     std::map<std::string, std::string> rates;
     if (!c_) return rates;
+    rates = c_->hidden_rates;
     for (const auto& t : c_->instance_types) {
       if (!t.restricted && !t.hourly_price.empty()) rates[t.type] = t.hourly_price;
     }
@@ -388,22 +409,75 @@ class Planner {
                        {"CurrencyCode", "USD"},
                        {"RateCards", bj::array{bj::object{{"RateCard", std::move(card)}}}}});
     }
-    if (offer_doc_ != nullptr && model != "Byol") {
-      const bj::value* current = offer_doc_->details.if_contains("Terms");
-      static const std::set<std::string, std::less<>> kKept = {
-          "ConfigurableUpfrontPricingTerm", "FixedUpfrontPricingTerm", "FreeTrialPricingTerm",
-          "RecurringPaymentTerm"};
-      if (current && current->is_array()) {
-        for (const auto& t : current->get_array()) {
-          const bj::value* type = t.is_object() ? t.get_object().if_contains("Type") : nullptr;
-          if (type && type->is_string() && kKept.contains(std::string_view(type->get_string())) &&
-              !(model == "Free" && type->get_string() != "FreeTrialPricingTerm")) {
-            terms.push_back(t);
-          }
+    // The offer's other pricing terms stay, where the model takes them (the engine's rules), with
+    // their items for dimensions the product keeps.
+    static const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> kKept = {
+        {"Usage", {"ConfigurableUpfrontPricingTerm", "FreeTrialPricingTerm", "RecurringPaymentTerm"}},
+        {"Contract", {"ConfigurableUpfrontPricingTerm", "FixedUpfrontPricingTerm"}},
+        {"Free", {"FreeTrialPricingTerm"}},
+    };
+    const bj::value* current = offer_doc_ ? offer_doc_->details.if_contains("Terms") : nullptr;
+    auto kept = kKept.find(model);
+    if (current && current->is_array() && kept != kKept.end()) {
+      const std::set<std::string> keys = DimensionKeysAfter();
+      for (const auto& t : current->get_array()) {
+        const bj::value* type = t.is_object() ? t.get_object().if_contains("Type") : nullptr;
+        if (!type || !type->is_string() || !kept->second.contains(std::string_view(type->get_string()))) {
+          continue;
         }
+        if (auto term = WithKnownKeys(t.get_object(), keys)) terms.push_back(std::move(*term));
       }
     }
     return bj::object{{"PricingModel", model}, {"Terms", std::move(terms)}};
+  }
+
+  // The product's dimension keys once the change set has applied.
+  std::set<std::string> DimensionKeysAfter() const {
+    std::set<std::string> keys = hourly_want_;
+    for (const auto& x : d_.dimensions) keys.insert(x.key);
+    if (c_) {
+      for (const auto& [key, price] : c_->hidden_rates) keys.insert(key);
+    }
+    return keys;
+  }
+
+  // A kept term without the rate-card and grant items of dimensions the product no longer has;
+  // nullopt when a list it needs ends up empty.
+  static std::optional<bj::object> WithKnownKeys(bj::object term, const std::set<std::string>& keys) {
+    auto filter = [&](bj::object& holder, std::string_view list) -> bool {
+      bj::value* items = holder.if_contains(list);
+      if (items == nullptr || !items->is_array()) return true;
+      bj::array kept;
+      for (const auto& item : items->get_array()) {
+        const bj::value* key = item.is_object() ? item.get_object().if_contains("DimensionKey") : nullptr;
+        if (key == nullptr || !key->is_string() || keys.contains(std::string(key->get_string()))) {
+          kept.push_back(item);
+        }
+      }
+      *items = std::move(kept);
+      return !items->get_array().empty();
+    };
+    if (!filter(term, "Grants")) return std::nullopt;
+    if (bj::value* cards = term.if_contains("RateCards"); cards && cards->is_array()) {
+      for (auto& card : cards->get_array()) {
+        if (card.is_object() && !filter(card.get_object(), "RateCard")) return std::nullopt;
+      }
+    }
+    return term;
+  }
+
+  // Whether the current offer has pricing terms at all.
+  bool HasPricingTerms() const {
+    const bj::value* terms = offer_doc_ ? offer_doc_->details.if_contains("Terms") : nullptr;
+    if (!terms || !terms->is_array()) return false;
+    for (const auto& t : terms->get_array()) {
+      const bj::value* type = t.is_object() ? t.get_object().if_contains("Type") : nullptr;
+      if (type && type->is_string()) {
+        std::string_view name = type->get_string();
+        if (name != "LegalTerm" && name != "SupportTerm") return true;
+      }
+    }
+    return false;
   }
 
   void Offer() {
@@ -435,10 +509,15 @@ class Planner {
       error_(row, "PricingModel", "a Contract offer's pricing model cannot change through the form");
     } else if (want.pricing_model == "Contract" && have.pricing_model != "Contract") {
       error_(row, "PricingModel", "Contract offers are made with the Catalog API; choose Usage, Free or Byol");
+    } else if (want.pricing_model == "Free" && rates.empty()) {
+      // Nothing to price: fine for an offer that has no pricing yet; otherwise its terms cannot
+      // be replaced by none.
+      if (!has_offer || HasPricingTerms()) {
+        error_(row, "PricingModel",
+               "a Free offer still needs a price of 0: give its instance types HourlyPrice 0");
+      }
     } else if (want.pricing_model != have.pricing_model || rates != CurrentRates()) {
-      const bool free_without_terms = want.pricing_model == "Free" && rates.empty() &&
-                                      (have.pricing_model.empty() || have.pricing_model == "Free");
-      if (!free_without_terms) add("UpdatePricingTerms", PricingTerms(want.pricing_model, rates));
+      add("UpdatePricingTerms", PricingTerms(want.pricing_model, rates));
     }
     if (want.eula_type != have.eula_type || want.eula_url != have.eula_url) {
       bj::object doc{{"Type", want.eula_type}};

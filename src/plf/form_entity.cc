@@ -17,10 +17,19 @@ namespace bj = boost::json;
 
 namespace {
 
+std::string_view Trim(std::string_view s) {
+  const char* ws = " \t\r\n\v\f";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+// A member as a cell shows it: trimmed, as the reader trims what it reads, so that an export
+// uploaded again compares equal.
 std::string Str(const bj::object& o, std::string_view key) {
   const bj::value* v = o.if_contains(key);
   if (v == nullptr) return "";
-  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_string()) return std::string(Trim(v->get_string()));
   if (v->is_int64()) return std::to_string(v->get_int64());
   if (v->is_uint64()) return std::to_string(v->get_uint64());
   return "";
@@ -41,7 +50,22 @@ const bj::array& Arr(const bj::object& o, std::string_view key) {
 std::vector<std::string> StringList(const bj::array& a) {
   std::vector<std::string> out;
   for (const auto& v : a) {
-    if (v.is_string()) out.emplace_back(v.get_string());
+    if (v.is_string()) out.emplace_back(Trim(v.get_string()));
+  }
+  return out;
+}
+
+// Search keywords as the form lists them: comma-separated, so a keyword holding a comma reads
+// back as two.
+std::vector<std::string> Keywords(const bj::array& a) {
+  std::vector<std::string> out;
+  for (const auto& k : StringList(a)) {
+    for (size_t i = 0; i <= k.size();) {
+      size_t j = std::min(k.find(',', i), k.size());
+      std::string part(Trim(std::string_view(k).substr(i, j - i)));
+      if (!part.empty()) out.push_back(std::move(part));
+      i = j + 1;
+    }
   }
   return out;
 }
@@ -100,7 +124,8 @@ void FillOffer(const bj::object& o, OfferForm& out, std::map<std::string, std::s
   out.offer_id = Str(o, "Id");
   out.name = Str(o, "Name");
   out.description = Str(o, "Description");
-  bool byol = false, usage = false, upfront = false, any_pricing = false, nonzero = false;
+  bool byol = false, usage = false, configurable = false, fixed = false, recurring = false;
+  bool nonzero = false;
   for (const auto& tv : Arr(o, "Terms")) {
     if (!tv.is_object()) continue;
     const auto& t = tv.get_object();
@@ -114,9 +139,9 @@ void FillOffer(const bj::object& o, OfferForm& out, std::map<std::string, std::s
     } else if (type == "SupportTerm") {
       out.refund_policy = Str(t, "RefundPolicy");
     } else if (type == "ByolPricingTerm") {
-      byol = any_pricing = true;
+      byol = true;
     } else if (type == "UsageBasedPricingTerm") {
-      usage = any_pricing = true;
+      usage = true;
       for (const auto& card : Arr(t, "RateCards")) {
         if (!card.is_object()) continue;
         for (const auto& item : Arr(card.get_object(), "RateCard")) {
@@ -126,17 +151,20 @@ void FillOffer(const bj::object& o, OfferForm& out, std::map<std::string, std::s
           rates[Str(item.get_object(), "DimensionKey")] = price;
         }
       }
-    } else if (type == "ConfigurableUpfrontPricingTerm" || type == "FixedUpfrontPricingTerm") {
-      upfront = any_pricing = true;
-    } else if (type == "FreeTrialPricingTerm" || type == "RecurringPaymentTerm") {
-      any_pricing = true;
+    } else if (type == "ConfigurableUpfrontPricingTerm") {
+      configurable = true;
+    } else if (type == "FixedUpfrontPricingTerm") {
+      fixed = true;
+    } else if (type == "RecurringPaymentTerm") {
+      recurring = true;
     }
   }
+  // The model the engine accepts these terms under (update_pricing_terms.cc's rules).
   if (byol) {
     out.pricing_model = "Byol";
-  } else if (upfront && !usage) {
+  } else if (fixed || (configurable && !usage)) {
     out.pricing_model = "Contract";
-  } else if (usage && (nonzero || upfront)) {
+  } else if (nonzero || configurable || recurring) {
     out.pricing_model = "Usage";
   } else {
     out.pricing_model = "Free";  // zero prices, or no pricing terms: buyers pay nothing
@@ -254,7 +282,7 @@ ProductForm FormFromEntities(const Entity& product, const Entity* offer) {
   if (!videos.empty() && videos[0].is_object()) p.video_url = Str(videos[0].get_object(), "Url");
   p.highlights = StringList(Arr(d, "Highlights"));
   p.categories = StringList(Arr(d, "Categories"));
-  p.keywords = StringList(Arr(d, "SearchKeywords"));
+  p.keywords = Keywords(Arr(d, "SearchKeywords"));
   for (const auto& r : Arr(promo, "AdditionalResources")) {
     if (r.is_object()) p.resources.emplace_back(Str(r.get_object(), "Text"), Str(r.get_object(), "Url"));
   }
@@ -323,7 +351,7 @@ ProductForm FormFromEntities(const Entity& product, const Entity* offer) {
     const auto& dim = dv.get_object();
     auto types = dimensions::TypesOf(dim);
     const std::string key = Str(dim, "Key");
-    if (types.count(std::string(dimensions::kMetered)) > 0) {
+    if (types.count(dimensions::kMetered) > 0) {
       hourly.insert(key);
       continue;
     }
@@ -332,12 +360,19 @@ ProductForm FormFromEntities(const Entity& product, const Entity* offer) {
     out.name = Str(dim, "Name");
     out.description = Str(dim, "Description");
     out.unit = Str(dim, "Unit");
-    out.type = types.count(std::string(dimensions::kEntitled)) > 0 ? "Entitled" : "ExternallyMetered";
+    out.types.assign(types.begin(), types.end());
+    out.type = types.count(dimensions::kExternallyMetered) > 0 ? "ExternallyMetered" : "Entitled";
     if (out.type == "ExternallyMetered" && rates.contains(key)) out.price = rates[key];
     f.dimensions.push_back(std::move(out));
   }
-  for (const auto& t : StringList(Arr(compat, "AvailableInstanceTypes"))) {
+  const std::vector<std::string> available = StringList(Arr(compat, "AvailableInstanceTypes"));
+  for (const auto& t : available) {
     f.instance_types.push_back({{}, t, false, hourly.contains(t) ? rate(t) : ""});
+  }
+  for (const auto& key : hourly) {
+    if (std::find(available.begin(), available.end(), key) == available.end() && rates.contains(key)) {
+      f.hidden_rates[key] = rates[key];
+    }
   }
   for (const auto& t : StringList(Arr(compat, "RestrictedInstanceTypes"))) {
     f.instance_types.push_back({{}, t, true, ""});

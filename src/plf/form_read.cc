@@ -12,6 +12,7 @@
 #include "domain/catalog/instance_types.h"
 #include "domain/catalog/product_document.h"
 #include "domain/catalog/regions.h"
+#include "domain/catalog/validation.h"
 #include "plf/form.h"
 
 namespace amiplace::plf {
@@ -139,6 +140,12 @@ class SheetReader {
   }
 
   void Error(int row, std::string_view header, std::string message) {
+    // Messages quote what the cell holds: a cell may hold 32,767 characters, a message does not.
+    if (message.size() > 300) {
+      size_t cut = 297;
+      while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+      message = message.substr(0, cut) + "...";
+    }
     auto it = columns_.find(std::string(header));
     int col = it == columns_.end() ? 0 : it->second;
     errors_.push_back({SheetCellName(def_.name, row, col), std::string(header),
@@ -150,8 +157,8 @@ class SheetReader {
     std::string v = Text(row, header);
     if (v.empty() && required) {
       Error(row, header, "is required");
-    } else if (v.size() > max) {
-      Error(row, header, fmt::format("is {} characters long; at most {} are allowed", v.size(), max));
+    } else if (size_t n = validate::CodePoints(v); n > max) {
+      Error(row, header, fmt::format("is {} characters long; at most {} are allowed", n, max));
     }
     return v;
   }
@@ -167,10 +174,13 @@ class SheetReader {
     return fallback;
   }
 
-  std::string Url(int row, std::string_view header, bool required) {
-    std::string v = Field(row, header, 2000, required);
-    if (!v.empty() && !v.starts_with("https://")) {
-      Error(row, header, fmt::format("'{}' is not an https:// URL", v));
+  // An https:// URL (or, with `allow_http`, an http:// one too) of at most `max` characters.
+  std::string Url(int row, std::string_view header, bool required, bool allow_http = false,
+                  size_t max = 2048) {
+    std::string v = Field(row, header, max, required);
+    if (!v.empty() && !v.starts_with("https://") && !(allow_http && v.starts_with("http://"))) {
+      Error(row, header, fmt::format("'{}' is not an {} URL", v,
+                                     allow_http ? "http:// or https://" : "https://"));
     }
     return v;
   }
@@ -198,8 +208,10 @@ class SheetReader {
   std::map<std::string, int> columns_;
 };
 
+// std::regex recurses per character: text longer than any of the patterns below can match is
+// refused before it reaches one (a cell may hold 32,767 characters).
 bool Matches(const std::string& s, const std::regex& pattern) {
-  return std::regex_match(s, pattern);
+  return s.size() <= 600 && std::regex_match(s, pattern);
 }
 
 // The patterns of AWS's shapes that the form checks.
@@ -256,8 +268,9 @@ void ReadProduct(const Workbook& wb, ProductForm& f, std::vector<FormError>& err
     if (j == std::string::npos) j = keywords.size();
     std::string k(Trim(std::string_view(keywords).substr(i, j - i)));
     if (!k.empty()) {
-      if (k.size() > 50) s.Error(r, "SearchKeywords", fmt::format("'{}' is longer than 50 characters", k));
-      total += k.size();
+      const size_t n = validate::CodePoints(k);
+      if (n > 50) s.Error(r, "SearchKeywords", fmt::format("'{}' is longer than 50 characters", k));
+      total += n;
       p.keywords.push_back(std::move(k));
     }
     i = j + 1;
@@ -272,7 +285,7 @@ void ReadProduct(const Workbook& wb, ProductForm& f, std::vector<FormError>& err
   for (int i = 1; i <= 3; ++i) {
     std::string th = fmt::format("ResourceText{}", i), uh = fmt::format("ResourceUrl{}", i);
     std::string text = s.Field(r, th, 500, false);
-    std::string url = s.Url(r, uh, false);
+    std::string url = s.Url(r, uh, false, /*allow_http=*/true);
     if (text.empty() != url.empty()) {
       s.Error(r, text.empty() ? th : uh, "give both the text and the URL of the resource, or neither");
     } else if (!text.empty()) {
@@ -300,7 +313,7 @@ void ReadVersions(const Workbook& wb, ProductForm& f, std::vector<FormError>& er
     }
     v.status = s.OneOf(r, "Status", {"Public", "Restricted"}, "Public");
     v.ami_id = s.Field(r, "AmiId", 21, true);
-    if (!v.ami_id.empty() && !Matches(v.ami_id, kAmiIdPattern)) {
+    if (!v.ami_id.empty() && v.ami_id.size() <= 21 && !Matches(v.ami_id, kAmiIdPattern)) {
       s.Error(r, "AmiId", fmt::format("'{}' is not an AMI ID (ami- and 8 or 17 letters or digits)", v.ami_id));
     }
     v.access_role_arn = s.Text(r, "AccessRoleArn");
@@ -399,7 +412,7 @@ void ReadDimensions(const Workbook& wb, ProductForm& f, std::vector<FormError>& 
     DimensionForm d;
     d.origin = {kDimensionsSheet, r};
     d.key = s.Field(r, "Key", 100, true);
-    if (!d.key.empty() && !Matches(d.key, kDimensionKeyPattern)) {
+    if (!d.key.empty() && d.key.size() <= 100 && !Matches(d.key, kDimensionKeyPattern)) {
       s.Error(r, "Key", fmt::format("'{}' may hold only letters, digits, '_', '.' and '-'", d.key));
     }
     d.name = s.Field(r, "Name", 500, true);
@@ -415,11 +428,11 @@ void ReadDimensions(const Workbook& wb, ProductForm& f, std::vector<FormError>& 
     f.dimensions.push_back(std::move(d));
   }
   CheckUnique(s, f.dimensions, [](const DimensionForm& x) -> const std::string& { return x.key; }, "Key");
+  std::set<std::string> types;
+  for (const auto& t : f.instance_types) types.insert(t.type);
   for (const auto& d : f.dimensions) {
-    for (const auto& t : f.instance_types) {
-      if (d.key == t.type) {
-        s.Error(d.origin.row, "Key", fmt::format("'{}' is an instance type; hourly prices belong on the Instance types sheet", d.key));
-      }
+    if (types.contains(d.key)) {
+      s.Error(d.origin.row, "Key", fmt::format("'{}' is an instance type; hourly prices belong on the Instance types sheet", d.key));
     }
   }
 }
@@ -454,7 +467,7 @@ void ReadOffer(const Workbook& wb, ProductForm& f, std::vector<FormError>& error
   }
   o.eula_type = s.OneOf(r, "EulaType", {"StandardEula", "CustomEula"});
   if (o.eula_type.empty() && s.Text(r, "EulaType").empty()) s.Error(r, "EulaType", "is required: StandardEula or CustomEula");
-  o.eula_url = s.Url(r, "EulaUrl", o.eula_type == "CustomEula");
+  o.eula_url = s.Url(r, "EulaUrl", o.eula_type == "CustomEula", false, 32000);
   if (o.eula_type == "StandardEula" && !o.eula_url.empty()) {
     s.Error(r, "EulaUrl", "is only for a CustomEula; leave it empty with StandardEula");
   }
@@ -465,11 +478,20 @@ void ReadOffer(const Workbook& wb, ProductForm& f, std::vector<FormError>& error
     SheetReader(wb, FormSheetNamed(origin.sheet), errors, false).Error(origin.row, header, std::move(message));
   };
   int priced = 0;
+  bool hourly = false;  // an hourly-priced product: every available type needs its price
+  for (const auto& t : f.instance_types) hourly = hourly || !t.hourly_price.empty();
   for (const auto& t : f.instance_types) {
-    if (t.hourly_price.empty()) continue;
+    if (t.hourly_price.empty()) {
+      if (hourly && !t.restricted) {
+        price_error(t.origin, "HourlyPrice",
+                    "is required: the product is priced by the hour, so every available instance "
+                    "type needs an hourly price (0 for none)");
+      }
+      continue;
+    }
     ++priced;
-    if (o.pricing_model == "Byol") {
-      price_error(t.origin, "HourlyPrice", "a Byol offer charges nothing through the marketplace; leave prices empty");
+    if (o.pricing_model == "Byol" && t.hourly_price != "0") {
+      price_error(t.origin, "HourlyPrice", "a Byol offer charges nothing through the marketplace; leave the price 0 or empty");
     } else if (o.pricing_model == "Free" && t.hourly_price != "0") {
       price_error(t.origin, "HourlyPrice", fmt::format("a Free offer charges nothing, but the price is {}", t.hourly_price));
     }
@@ -484,8 +506,8 @@ void ReadOffer(const Workbook& wb, ProductForm& f, std::vector<FormError>& error
       continue;
     }
     ++priced;
-    if (o.pricing_model == "Byol") {
-      price_error(d.origin, "Price", "a Byol offer charges nothing through the marketplace; leave prices empty");
+    if (o.pricing_model == "Byol" && d.price != "0") {
+      price_error(d.origin, "Price", "a Byol offer charges nothing through the marketplace; leave the price 0 or empty");
     } else if (o.pricing_model == "Free" && d.price != "0") {
       price_error(d.origin, "Price", fmt::format("a Free offer charges nothing, but the price is {}", d.price));
     }
@@ -527,7 +549,18 @@ ProductForm ReadForm(const Workbook& workbook, std::vector<FormError>& errors) {
   ReadInstanceTypes(workbook, f, errors);
   ReadDimensions(workbook, f, errors);
   ReadAllowlist(workbook, f, errors);
+  const size_t before_offer = errors.size();
   ReadOffer(workbook, f, errors);
+  // The cross-sheet checks see an unreadable cell as empty: one mistake per cell is enough.
+  std::set<std::string> reported;
+  for (size_t i = 0; i < before_offer; ++i) reported.insert(errors[i].cell);
+  size_t kept = before_offer;
+  for (size_t i = before_offer; i < errors.size(); ++i) {
+    if (!reported.insert(errors[i].cell).second) continue;
+    if (kept != i) errors[kept] = std::move(errors[i]);
+    ++kept;
+  }
+  errors.resize(kept);
   return f;
 }
 

@@ -233,6 +233,92 @@ TEST(PlfFormTest, EditsTheMarketplaceForbidsAreMistakesToo) {
   EXPECT_NE(cells.find("Dimensions!D2: Unit: an existing dimension's unit cannot change"), std::string::npos) << cells;
 }
 
+TEST(PlfFormTest, HostileAndUnusualCellsAreReadSafely) {
+  Fixtures f;
+  ProductForm current = FormFromEntities(f.product, &f.offer);
+  Workbook wb = RoundTrip(FormToWorkbook(current));
+  Set(wb, "Dimensions", 1, "Key", CellValue::String(std::string(200'000, 'a')));  // no regex blow-up
+  Set(wb, "Product", 1, "ProductTitle", CellValue::String("\u5b89\u5168\u306a\u30a2\u30d7\u30e9\u30a4\u30a2\u30f3\u30b9 "
+                                                          "\u6700\u65b0\u7248 0123456789 abcdefghij"));
+  Set(wb, "Product", 1, "ResourceUrl1", CellValue::String("http://example.com/docs"));
+  std::vector<FormError> errors;
+  ReadForm(wb, errors);
+  std::string cells = Cells(errors);
+  ASSERT_EQ(errors.size(), 1u) << cells;  // 37 characters are fine; http:// is fine for resources
+  EXPECT_NE(cells.find("Dimensions!A2: Key: is 200000 characters long; at most 100 are allowed"), std::string::npos) << cells;
+}
+
+TEST(PlfFormTest, ExportsOfUnusualProductsUploadUnchanged) {
+  Fixtures f;
+  // Text with trailing white space, a keyword holding a comma, a dimension of two types, a BYOL
+  // offer over hourly dimensions.
+  auto& version = f.product.details["Versions"].as_array()[0].as_object();
+  version["ReleaseNotes"] = "Fixes\n";
+  f.product.details["Description"].as_object()["SearchKeywords"] = bj::array{"linux, hardened", "cis"};
+  auto& users = f.product.details["Dimensions"].as_array()[2].as_object();
+  users["Types"] = bj::array{"Entitled", "ExternallyMetered"};
+  ProductForm current = FormFromEntities(f.product, &f.offer);
+  Planned p = Plan(RoundTrip(FormToWorkbook(current)), &current, &f.offer);
+  EXPECT_TRUE(p.errors.empty()) << Cells(p.errors);
+  EXPECT_TRUE(p.plan.changes.empty()) << p.types().size();
+
+  // Renaming the two-type dimension names both its types.
+  Workbook wb = RoundTrip(FormToWorkbook(current));
+  Set(wb, "Dimensions", 1, "Name", CellValue::String("Seats"));
+  p = Plan(wb, &current, &f.offer);
+  ASSERT_EQ(p.types(), std::vector<std::string>{"UpdateDimensions"}) << Cells(p.errors);
+  EXPECT_EQ(bj::serialize(p.plan.changes[0].details),
+            R"([{"Key":"Users","Types":["Entitled","ExternallyMetered"],"Name":"Seats"}])");
+
+  Entity byol = f.offer;
+  byol.details["Terms"] = bj::array{bj::object{{"Type", "ByolPricingTerm"}},
+                                    f.offer.details["Terms"].as_array()[1],
+                                    f.offer.details["Terms"].as_array()[2]};
+  f.product.details["Dimensions"].as_array().erase(f.product.details["Dimensions"].as_array().begin() + 2);
+  ProductForm byol_form = FormFromEntities(f.product, &byol);
+  EXPECT_EQ(byol_form.offer.pricing_model, "Byol");
+  p = Plan(RoundTrip(FormToWorkbook(byol_form)), &byol_form, &byol);
+  EXPECT_TRUE(p.errors.empty()) << Cells(p.errors);
+  EXPECT_TRUE(p.plan.changes.empty());
+}
+
+TEST(PlfFormTest, PricingEditsKeepTheOfferValid) {
+  Fixtures f;
+  // A free trial granting both instance types, kept when prices change.
+  f.offer.details["Terms"].as_array().push_back(bj::parse(
+      R"({"Type":"FreeTrialPricingTerm","Duration":"P30D",
+          "Grants":[{"DimensionKey":"t3.micro"},{"DimensionKey":"t3.small"}]})"));
+  ProductForm current = FormFromEntities(f.product, &f.offer);
+  ProductForm edited = current;
+  edited.instance_types.erase(edited.instance_types.begin() + 1);  // t3.small goes
+  Planned p = Plan(RoundTrip(FormToWorkbook(edited)), &current, &f.offer);
+  ASSERT_TRUE(p.errors.empty()) << Cells(p.errors);
+  const Change& pricing = p.plan.changes.back();
+  ASSERT_EQ(pricing.change_type, "UpdatePricingTerms");
+  EXPECT_EQ(bj::serialize(pricing.details.at("Terms").as_array()[1]),
+            R"({"Type":"FreeTrialPricingTerm","Duration":"P30D","Grants":[{"DimensionKey":"t3.micro"}]})");
+
+  // A new instance type of an hourly product needs its price.
+  Workbook wb = RoundTrip(FormToWorkbook(current));
+  Set(wb, "Instance types", 3, "InstanceType", CellValue::String("t3.large"));
+  std::vector<FormError> errors;
+  ReadForm(wb, errors);
+  EXPECT_EQ(Cells(errors),
+            "'Instance types'!C4: HourlyPrice: is required: the product is priced by the hour, so "
+            "every available instance type needs an hourly price (0 for none)\n");
+
+  // Free: every metered dimension is on the rate card, at 0.
+  edited = current;
+  edited.offer.pricing_model = "Free";
+  for (auto& t : edited.instance_types) t.hourly_price = "0";
+  edited.dimensions[0].price.clear();
+  p = Plan(RoundTrip(FormToWorkbook(edited)), &current, &f.offer);
+  ASSERT_TRUE(p.errors.empty()) << Cells(p.errors);
+  EXPECT_EQ(bj::serialize(p.plan.changes.back().details.at("Terms").as_array()[0].at("RateCards")),
+            R"([{"RateCard":[{"DimensionKey":"Users","Price":"0"},{"DimensionKey":"t3.micro","Price":"0"},)"
+            R"({"DimensionKey":"t3.small","Price":"0"}]}])");
+}
+
 TEST(PlfFormTest, SecurityGroupsAndEndpointsHaveOneCanonicalText) {
   std::string error;
   auto groups = ParseSecurityGroups(" TCP 8000-8080 10.0.0.0/8 ,192.168.0.0/16;udp 53 0.0.0.0/0 ", &error);

@@ -75,7 +75,8 @@ Result<UploadResult> PlfService::Upload(const Caller& caller, std::string_view b
   std::optional<Entity> offer;
   if (!desired.info.product_id.empty()) {
     auto product = catalog_.DescribeEntity(caller, desired.info.product_id);
-    if (!product.ok() && product.status().code() == ErrorCode::kNotFound) {
+    if ((!product.ok() && product.status().code() == ErrorCode::kNotFound) ||
+        (product.ok() && product->type != kAmiProductType)) {
       error_at({kProductSheet, 1}, "ProductId",
                fmt::format("{} is not one of your products; leave ProductId empty to create a "
                            "new product",
