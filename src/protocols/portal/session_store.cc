@@ -48,6 +48,12 @@ Session SessionStore::Create(std::string_view account_id, std::string_view acces
   std::string key = KeyOf(s.id);
   std::lock_guard lock(mu_);
   if (sessions_.size() >= options_.max_sessions) DropExpiredLocked(now);
+  // The account's own sessions, oldest first: past its share, its oldest goes.
+  std::vector<std::string> own;
+  for (const auto& [created, k] : order_) {
+    if (sessions_.at(k).account_id == account_id) own.push_back(k);
+  }
+  for (size_t i = 0; i + options_.max_per_account <= own.size(); ++i) EraseLocked(own[i]);
   while (!order_.empty() && sessions_.size() >= options_.max_sessions) {
     std::string oldest = order_.begin()->second;
     EraseLocked(oldest);

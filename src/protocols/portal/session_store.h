@@ -38,6 +38,9 @@ class SessionStore {
     Millis absolute_lifetime = std::chrono::hours(8);
     Millis idle_timeout = std::chrono::hours(1);
     size_t max_sessions = 10'000;
+    // Per account: signing in again past this ends the account's oldest session, so that one
+    // account cannot push everyone else's sessions out.
+    size_t max_per_account = 20;
   };
 
   explicit SessionStore(const Clock& clock) : SessionStore(clock, Options()) {}

@@ -121,5 +121,21 @@ TEST(SessionStoreTest, NeverHoldsMoreThanTheLimit) {
   EXPECT_EQ(store.size(), 10u);
 }
 
+TEST(SessionStoreTest, OneAccountCannotPushOthersOut) {
+  ManualClock clock;
+  SessionStore store(clock, {.max_sessions = 10, .max_per_account = 3});
+  Session other = store.Create("2", "K2");
+  std::vector<Session> own;
+  for (int i = 0; i < 50; ++i) {
+    clock.now += std::chrono::seconds(1);
+    own.push_back(store.Create("1", "K1"));
+  }
+  EXPECT_EQ(store.size(), 4u);
+  EXPECT_TRUE(store.Touch(other.id));
+  EXPECT_FALSE(store.Touch(own[46].id));  // only the account's newest three remain
+  EXPECT_TRUE(store.Touch(own[47].id));
+  EXPECT_TRUE(store.Touch(own[49].id));
+}
+
 }  // namespace
 }  // namespace amiplace::portal
