@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "app/testing/store_seed.h"
 #include "core/ids.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -20,13 +21,9 @@ constexpr char kSeller[] = "222222222222";
 constexpr char kProduct[] = "prod-abcdefghijklm";
 constexpr char kByolProduct[] = "prod-byolbyolbyolb";
 
-TimePoint At(std::string_view iso) { return *ParseIso8601(iso); }
+using test::At;
+using test::ManualClock;
 
-class ManualClock final : public Clock {
- public:
-  TimePoint Now() const override { return now; }
-  TimePoint now;
-};
 
 class BillingServiceTest : public ::testing::Test {
  protected:
@@ -43,28 +40,11 @@ class BillingServiceTest : public ::testing::Test {
   }
 
   static Entity MakeEntity(std::string id, std::string_view type, std::string_view doc) {
-    Entity e;
-    e.id = std::move(id);
-    e.type = std::string(type);
-    e.owner_account_id = kSeller;
-    e.created_at = e.last_modified = At("2024-01-01T00:00:00Z");
-    e.details = bj::parse(doc).as_object();
-    return e;
+    return test::MakeEntity(std::move(id), type, kSeller, doc);
   }
 
   void Seed(std::vector<Entity> entities) {
-    ChangeSet cs;
-    cs.id = ids::NewChangeSetId();
-    cs.owner_account_id = kSeller;
-    cs.name = "seed";
-    cs.request_hash = "h" + cs.id;
-    ASSERT_EQ(store_->InsertChangeSet(cs, {}, 10)->kind, InsertConflict::Kind::kNone);
-    auto claimed = store_->ClaimReady(At("2030-01-01T00:00:00Z"), 10, false);
-    ASSERT_TRUE(claimed.ok());
-    ASSERT_EQ(claimed->size(), 1u);
-    FinishedChangeSet f{(*claimed)[0], std::move(entities), {}};
-    f.change_set.status = ChangeSetStatus::kSucceeded;
-    ASSERT_TRUE(store_->FinishChangeSets({f}).ok());
+    test::SeedEntities(*store_, kSeller, std::move(entities));
   }
 
   // The hourly product with a public offer (t3.micro 0.12, t3.small 0.125, users 0.333 per
@@ -88,27 +68,11 @@ class BillingServiceTest : public ::testing::Test {
   }
 
   void Subscribe(std::string_view product, TimePoint at) {
-    Subscription sub;
-    sub.id = "sub-" + ids::RandomLowerAlnum(17);
-    sub.buyer_account_id = kBuyer;
-    sub.product_id = std::string(product);
-    sub.created_at = at;
-    ASSERT_TRUE(store_->Subscribe(sub).ok());
+    test::SubscribeAt(*store_, kBuyer, product, at);
   }
 
   std::string Launch(std::string_view product, std::string_view type, TimePoint at) {
-    Instance i;
-    i.instance_id = NewInstanceId();
-    i.reservation_id = NewReservationId();
-    i.region = "us-east-1";
-    i.owner_account_id = kBuyer;
-    i.image_id = "ami-00000000000000e01";
-    i.instance_type = std::string(type);
-    i.state = InstanceState::kPending;
-    i.state_since = i.launched_at = i.launch_time = at;
-    i.product_id = std::string(product);
-    EXPECT_TRUE(store_->LaunchInstances({i}, "", "hash").ok());
-    return i.instance_id;
+    return test::LaunchAt(*store_, kBuyer, product, type, InstanceState::kPending, at);
   }
 
   void Move(const std::string& id, InstanceState state, TimePoint at) {

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "app/testing/store_seed.h"
 #include "core/ids.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -22,13 +23,10 @@ constexpr char kOtherSeller[] = "444444444444";
 constexpr char kProduct[] = "prod-abcdefghijklm";
 constexpr char kOtherProduct[] = "prod-otherotherotr";
 
-TimePoint At(std::string_view iso) { return *ParseIso8601(iso); }
+using test::At;
+using test::MakeEntity;
+using test::ManualClock;
 
-class ManualClock final : public Clock {
- public:
-  TimePoint Now() const override { return now; }
-  TimePoint now;
-};
 
 TEST(CsvTest, QuotesOnlyWhatRfc4180Needs) {
   EXPECT_EQ(CsvField("plain"), "plain");
@@ -64,17 +62,6 @@ class ReportServiceTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  static Entity MakeEntity(std::string id, std::string_view type, std::string_view owner,
-                           std::string_view doc) {
-    Entity e;
-    e.id = std::move(id);
-    e.type = std::string(type);
-    e.owner_account_id = std::string(owner);
-    e.created_at = e.last_modified = At("2024-01-01T00:00:00Z");
-    e.details = bj::parse(doc).as_object();
-    return e;
-  }
-
   void SeedProducts() {
     std::vector<Entity> entities = {
         MakeEntity(kProduct, kAmiProductType, kSeller,
@@ -94,41 +81,15 @@ class ReportServiceTest : public ::testing::Test {
               "Terms":[{{"Type":"UsageBasedPricingTerm","CurrencyCode":"USD",
                 "RateCards":[{{"RateCard":[{{"DimensionKey":"t3.micro","Price":"1"}}]}}]}}]}})",
                                kOtherProduct))};
-    ChangeSet cs;
-    cs.id = ids::NewChangeSetId();
-    cs.owner_account_id = kSeller;
-    cs.name = "seed";
-    cs.request_hash = "h" + cs.id;
-    ASSERT_EQ(store_->InsertChangeSet(cs, {}, 10)->kind, InsertConflict::Kind::kNone);
-    auto claimed = store_->ClaimReady(At("2030-01-01T00:00:00Z"), 10, false);
-    ASSERT_TRUE(claimed.ok());
-    FinishedChangeSet f{(*claimed)[0], std::move(entities), {}};
-    f.change_set.status = ChangeSetStatus::kSucceeded;
-    ASSERT_TRUE(store_->FinishChangeSets({f}).ok());
+    test::SeedEntities(*store_, kSeller, std::move(entities));
   }
 
   void Subscribe(std::string_view buyer, std::string_view product, TimePoint at) {
-    Subscription sub;
-    sub.id = "sub-" + ids::RandomLowerAlnum(17);
-    sub.buyer_account_id = std::string(buyer);
-    sub.product_id = std::string(product);
-    sub.created_at = at;
-    ASSERT_TRUE(store_->Subscribe(sub).ok());
+    test::SubscribeAt(*store_, buyer, product, at);
   }
 
   std::string Launch(std::string_view buyer, std::string_view product, TimePoint at) {
-    Instance i;
-    i.instance_id = NewInstanceId();
-    i.reservation_id = NewReservationId();
-    i.region = "us-east-1";
-    i.owner_account_id = std::string(buyer);
-    i.image_id = "ami-00000000000000e01";
-    i.instance_type = "t3.micro";
-    i.state = InstanceState::kRunning;
-    i.state_since = i.launched_at = i.launch_time = at;
-    i.product_id = std::string(product);
-    EXPECT_TRUE(store_->LaunchInstances({i}, "", "hash").ok());
-    return i.instance_id;
+    return test::LaunchAt(*store_, buyer, product, "t3.micro", InstanceState::kRunning, at);
   }
 
   void Meter(std::string_view buyer, TimePoint hour, int64_t quantity) {
